@@ -1,0 +1,15 @@
+"""lamina: Keras-compatible deep learning on PyTorch.
+
+Write the Keras you know; PyTorch runs it.
+
+Example:
+    >>> import lamina as keras
+    >>> model = keras.Sequential([keras.layers.Dense(1, input_shape=(3,))])
+    >>> model.count_params()
+    4
+"""
+from lamina.version import __version__
+from lamina.core import config
+from lamina.core.variable import Variable
+
+# -- public submodules: add yours here, one line each, keeping this order ----------

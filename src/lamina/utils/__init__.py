@@ -1,0 +1,7 @@
+"""Utilities (``keras.utils``).
+
+Example:
+    >>> from lamina import utils
+    >>> utils.set_random_seed(0)
+"""
+from lamina.utils.random_seed import set_random_seed

@@ -1,0 +1,2 @@
+"""lamina's version string."""
+__version__ = "0.1.0"

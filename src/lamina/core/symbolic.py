@@ -10,7 +10,7 @@ Output shapes are inferred by running the operation on PyTorch ``meta`` tensors
 in for each unknown dimension; the dimensions that differ between the two runs are
 unknown (``None``) in the result. Operations that cannot run on meta tensors
 (data-dependent shapes, NumPy calls, constants on another device) fall back to
-small real tensors of zeros.
+small real tensors of ones.
 
 Example:
     >>> a = KerasTensor((None, 3))
@@ -273,7 +273,7 @@ def in_symbolic_scope():
     """True while lamina runs an operation on stand-in tensors to infer shapes.
 
     Layers must skip side effects (``add_loss``, moving statistics, stored states)
-    while this is true: the stand-ins are zeros or shape-only ``meta`` tensors.
+    while this is true: the stand-ins are ones or shape-only ``meta`` tensors.
 
     Example:
         >>> in_symbolic_scope()
@@ -297,7 +297,7 @@ def _stand_in(fill, device):
     def convert(x):
         if isinstance(x, KerasTensor):
             shape = [fill if d is None else d for d in x.shape]
-            return torch.zeros(shape, dtype=to_torch_dtype(x.dtype), device=device)
+            return torch.ones(shape, dtype=to_torch_dtype(x.dtype), device=device)
         return x
 
     return convert
@@ -346,9 +346,9 @@ def _stand_in_numel(args, kwargs):
 def infer_output_spec(fn, args, kwargs=None, module=None):
     """Run ``fn`` on stand-ins for the KerasTensors in its arguments; return KerasTensor outputs.
 
-    Small inputs run on real zeros (cheapest, and every function can run them);
+    Small inputs run on real ones (cheapest, and every function can run them);
     large ones on shape-only ``meta`` tensors, with ``module``'s weights swapped for
-    meta copies so that nothing is computed, falling back to real zeros when the
+    meta copies so that nothing is computed, falling back to real ones when the
     function cannot run on meta tensors.
 
     Example:
@@ -362,7 +362,7 @@ def infer_output_spec(fn, args, kwargs=None, module=None):
         try:
             first = _run_on_stand_ins(fn, args, kwargs, _META_FILLS[0], True, module)
             second = _run_on_stand_ins(fn, args, kwargs, _META_FILLS[1], True, module)
-        except Exception:  # not every function runs on meta tensors: use real zeros below
+        except Exception:  # not every function runs on meta tensors: use real ones below
             first = None
     if first is None:
         first = _run_on_stand_ins(fn, args, kwargs, _REAL_FILLS[0], False, module)

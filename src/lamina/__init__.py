@@ -13,3 +13,11 @@ from lamina.core import config
 from lamina.core.variable import Variable
 
 # -- public submodules: add yours here, one line each, keeping this order ----------
+from lamina import datasets
+from lamina import preprocessing
+from lamina import activations, constraints, initializers, regularizers
+from lamina import layers
+from lamina import models
+from lamina import utils
+from lamina.layers import Input, InputSpec, Layer
+from lamina.models import Functional, Model, Sequential

@@ -17,6 +17,12 @@ def _demo(args):
 
 
 def build_parser():
+    """The argument parser of the ``lamina`` command.
+
+    Example:
+        >>> build_parser().prog
+        'lamina'
+    """
     parser = argparse.ArgumentParser(prog="lamina", description="Keras-compatible deep learning on PyTorch.")
     from lamina.version import __version__
 
@@ -33,7 +39,9 @@ def main(argv=None):
     """Entry point of the ``lamina`` console script.
 
     Example:
-        >>> main(["--help"])  # doctest: +SKIP
+        >>> main([])  # doctest: +ELLIPSIS
+        usage: lamina ...
+        0
     """
     parser = build_parser()
     args = parser.parse_args(argv)

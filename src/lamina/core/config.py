@@ -28,7 +28,9 @@ def set_floatx(value):
     """Set the default float type: one of ``'float16'``, ``'bfloat16'``, ``'float32'``, ``'float64'``.
 
     Example:
-        >>> set_floatx("float64")
+        >>> set_floatx("float64"); floatx()
+        'float64'
+        >>> set_floatx("float32")
     """
     global _floatx
     value = str(value)
@@ -103,7 +105,7 @@ def set_device(value):
     """Pin lamina to a device (``'cpu'``, ``'cuda'``, ``'cuda:1'``, ``torch.device``).
 
     Example:
-        >>> set_device("cpu")
+        >>> set_device(device())
     """
     global _device
     _device = torch.device(value)
@@ -113,7 +115,7 @@ def set_deterministic(enabled=True):
     """Switch torch's deterministic algorithms on (or off) for reproducible numbers.
 
     Example:
-        >>> set_deterministic(True)
+        >>> set_deterministic(True); set_deterministic(False)
     """
     torch.use_deterministic_algorithms(bool(enabled), warn_only=False)
     if torch.backends.cudnn.is_available():

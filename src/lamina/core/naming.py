@@ -30,8 +30,8 @@ def unique_name(prefix):
     """Return ``prefix`` the first time, then ``prefix_1``, ``prefix_2``, ...
 
     Example:
-        >>> unique_name("model")  # doctest: +SKIP
-        'model'
+        >>> unique_name("model"), unique_name("model")
+        ('model', 'model_1')
     """
     count = _counters.get(prefix, 0)
     _counters[prefix] = count + 1

@@ -1,0 +1,53 @@
+"""Layers (``keras.layers``): every layer is a ``torch.nn.Module``.
+
+Example:
+    >>> from lamina import layers
+    >>> layers.Dense(3)(torch.ones(1, 2)).shape
+    torch.Size([1, 3])
+"""
+import torch  # noqa: F401  (used by the examples)
+
+from lamina.core import registry
+from lamina.core.identifiers import deserialize_object, serialize_object
+from lamina.layers.activations.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from lamina.layers.core.activation import Activation
+from lamina.layers.core.dense import Dense
+from lamina.layers.core.identity import Identity
+from lamina.layers.core.input_layer import Input, InputLayer
+from lamina.layers.core.lambda_layer import Lambda
+from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper
+from lamina.layers.input_spec import InputSpec
+from lamina.layers.layer import Layer
+from lamina.layers.merging.concatenate import Concatenate, concatenate
+from lamina.layers.merging.dot import Dot, dot
+from lamina.layers.merging.merge import (Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum,
+                                         minimum, multiply, subtract)
+from lamina.layers.regularization.activity_regularization import ActivityRegularization
+from lamina.layers.regularization.dropout import Dropout
+from lamina.layers.reshaping.flatten import Flatten
+from lamina.layers.reshaping.permute import Permute
+from lamina.layers.reshaping.repeat_vector import RepeatVector
+from lamina.layers.reshaping.reshape import Reshape
+
+# -- layer families added by other modules: one import line each, below ------------------
+
+
+def serialize(layer):
+    """``{'class_name', 'config'}`` for a layer.
+
+    Example:
+        >>> serialize(Dense(2, name="d"))["class_name"]
+        'Dense'
+    """
+    return serialize_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """Build a layer from :func:`serialize`'s output; only registered (or custom) classes are allowed.
+
+    Example:
+        >>> deserialize({"class_name": "Dense", "config": {"units": 2}}).units
+        2
+    """
+    known = {name: registry.lookup(name) for name in registry.registered_names()}
+    return deserialize_object(config, known, "layer", custom_objects)

@@ -1,0 +1,1 @@
+"""Training: the ``Trainer`` mixin of ``Model`` (compile / fit / evaluate / predict)."""

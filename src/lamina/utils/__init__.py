@@ -7,3 +7,4 @@ Example:
 from lamina.utils.py_dataset import BatchDataset, PyDataset, Sequence
 from lamina.utils.random_seed import set_random_seed
 from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img
+from lamina.utils.image_dataset import image_dataset_from_directory

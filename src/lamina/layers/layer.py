@@ -237,6 +237,16 @@ class Layer(nn.Module):
                 self._track_hidden(name, modules)
         super().__setattr__(name, value)
 
+    def __getattr__(self, name):
+        try:
+            return nn.Module.__getattr__(self, name)
+        except AttributeError:
+            # A property that raised AttributeError lands here; re-run it so its own message is shown.
+            prop = getattr(type(self), name, None)
+            if isinstance(prop, property) and prop.fget is not None:
+                prop.fget(self)
+            raise
+
     def _rename_parameter(self, old_key, new_key):
         items = [(new_key if k == old_key else k, p) for k, p in self._parameters.items()]
         self._parameters.clear()
@@ -247,13 +257,18 @@ class Layer(nn.Module):
         nn.Module.__setattr__(self, f"_tracked_{name}", container)
 
     # -- weights ------------------------------------------------------------------
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
-                   regularizer=None, constraint=None, aggregation="none", overwrite_with_gradient=False,
-                   name=None, **kwargs):
+    _ADD_WEIGHT_KERAS3 = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer", "constraint",
+                          "aggregation", "overwrite_with_gradient", "name")
+    _ADD_WEIGHT_KERAS2 = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
+
+    def add_weight(self, *args, **kwargs):
         """Create a weight (a :class:`Variable`) owned by this layer and return it.
 
-        Accepts Keras 3's order (``shape`` first) and Keras 2's (``name`` first).
-        The initializer defaults to ``'glorot_uniform'`` for floats and ``'zeros'`` otherwise.
+        Arguments (Keras 3 order, also accepted by keyword): ``shape``, ``initializer``,
+        ``dtype``, ``trainable``, ``autocast``, ``regularizer``, ``constraint``,
+        ``aggregation``, ``overwrite_with_gradient``, ``name``. Keras 2's positional order
+        (``name`` first) is recognised too. The initializer defaults to
+        ``'glorot_uniform'`` for floats and ``'zeros'`` otherwise.
 
         Example:
             >>> layer = Layer()
@@ -261,11 +276,23 @@ class Layer(nn.Module):
             >>> w.path, layer.weights[0] is w
             ('layer/kernel', True)
         """
-        if isinstance(shape, str):  # Keras 2: add_weight(name, shape, ...)
-            shape, name = name if name is not None else kwargs.pop("shape", None), shape
-        shape = kwargs.pop("shape", shape)
-        if kwargs:
-            raise TypeError(f"{self.name}.add_weight: unexpected keyword argument(s) {sorted(kwargs)}")
+        order = self._ADD_WEIGHT_KERAS2 if args and isinstance(args[0], str) else self._ADD_WEIGHT_KERAS3
+        if len(args) > len(order):
+            raise TypeError(f"{self._label}.add_weight: too many positional arguments ({len(args)})")
+        for key, value in zip(order, args):
+            if key in kwargs:
+                raise TypeError(f"{self._label}.add_weight: got multiple values for argument {key!r}")
+            kwargs[key] = value
+        unknown = set(kwargs) - set(self._ADD_WEIGHT_KERAS3)
+        if unknown:
+            raise TypeError(f"{self._label}.add_weight: unexpected keyword argument(s) {sorted(unknown)}")
+        return self._create_weight(**kwargs)
+
+    def _create_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                       regularizer=None, constraint=None, aggregation="none", overwrite_with_gradient=False,
+                       name=None):
+        if isinstance(shape, int):
+            shape = (shape,)
         shape = () if shape is None else tuple(int(d) if d is not None else None for d in shape)
         if any(d is None for d in shape):
             raise ValueError(

@@ -84,7 +84,7 @@ class L2(Regularizer):
 
 @registry.register()
 class L1L2(Regularizer):
-    """``l1 * sum(|x|) + l2 * sum(x^2)`` (both default to 0 in the class, 0.01 in ``l1_l2``).
+    """``l1 * sum(|x|) + l2 * sum(x^2)`` (both default to 0, as in Keras 3; ``l1_l2`` is this class).
 
     Example:
         >>> float(L1L2(l1=1.0, l2=1.0)(torch.tensor([2.0])))
@@ -131,7 +131,7 @@ class OrthogonalRegularizer(Regularizer):
         product = x @ x.T
         size = product.shape[0]
         off_diagonal = product * (1 - torch.eye(size, dtype=x.dtype, device=x.device))
-        return self.factor * torch.sum(torch.abs(off_diagonal)) / (size * (size - 1) / 2)
+        return self.factor * 0.5 * torch.sum(torch.abs(off_diagonal)) / (size * (size - 1) / 2)
 
     def get_config(self):
         return {"factor": self.factor, "mode": self.mode}
@@ -157,14 +157,7 @@ def l2(l2=0.01):
     return L2(l2)
 
 
-def l1_l2(l1=0.01, l2=0.01):
-    """``L1L2(l1, l2)`` with Keras's defaults of 0.01 each.
-
-    Example:
-        >>> l1_l2().get_config()
-        {'l1': 0.01, 'l2': 0.01}
-    """
-    return L1L2(l1, l2)
+l1_l2 = L1L2  # Keras 3: the class itself, so l1_l2() penalises nothing unless given factors
 
 
 ALL_REGULARIZERS = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2,

@@ -33,8 +33,10 @@ class ReLU(_ElementwiseActivation):
         super().__init__(**kwargs)
         if max_value is not None and max_value < 0:
             raise ValueError(f"ReLU '{self.name}': max_value must be >= 0; received max_value={max_value}")
-        if negative_slope < 0:
+        if negative_slope is None or negative_slope < 0:
             raise ValueError(f"ReLU '{self.name}': negative_slope must be >= 0; received {negative_slope}")
+        if threshold is None or threshold < 0:
+            raise ValueError(f"ReLU '{self.name}': threshold must be >= 0; received threshold={threshold}")
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
         self.built = True
 

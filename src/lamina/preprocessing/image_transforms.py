@@ -104,22 +104,28 @@ def _fold(index, size):
 
 def _warp(image, matrix, fill_mode, cval, order):
     """Sample ``image`` (h, w, c) at ``matrix @ (x, y, 1)`` for every output pixel."""
-    height, width = image.shape[:2]
+    height, width, channels = image.shape
     rows = np.arange(height, dtype="float64")[:, None]
     cols = np.arange(width, dtype="float64")[None, :]
     src_x = matrix[0, 0] * cols + matrix[0, 1] * rows + matrix[0, 2]
     src_y = matrix[1, 1] * rows + matrix[1, 0] * cols + matrix[1, 2]
     r0, r1, wr, inside_r = _source_index(src_y, height, order, fill_mode)
     c0, c1, wc, inside_c = _source_index(src_x, width, order, fill_mode)
+    pixels = np.ascontiguousarray(image).reshape(height * width, channels)
+    work = np.result_type(image.dtype, np.float32)
+    r0 = r0 * width
     if order == 0:
-        out = image[r0, c0].astype("float64")
+        out = pixels.take(r0 + c0, axis=0).astype(work)
     else:
-        wr, wc = wr[..., None], wc[..., None]
-        top = image[r0, c0] * (1 - wc) + image[r0, c1] * wc
-        bottom = image[r1, c0] * (1 - wc) + image[r1, c1] * wc
-        out = top * (1 - wr) + bottom * wr
+        r1 = r1 * width
+        wr, wc = wr.astype(work)[..., None], wc.astype(work)[..., None]
+        top_left = pixels.take(r0 + c0, axis=0).astype(work, copy=False)
+        top = top_left + (pixels.take(r0 + c1, axis=0) - top_left) * wc
+        bottom_left = pixels.take(r1 + c0, axis=0).astype(work, copy=False)
+        bottom = bottom_left + (pixels.take(r1 + c1, axis=0) - bottom_left) * wc
+        out = top + (bottom - top) * wr
     if inside_r is not None:
-        out = np.where((inside_r & inside_c)[..., None], out, cval)
+        out[~(inside_r & inside_c)] = cval
     return out.astype(image.dtype, copy=False)
 
 

@@ -68,13 +68,12 @@ class Iterator(PyDataset):
         self._rng = np.random
 
     def _next_rng(self):
-        """The generator for the next batch: ``RandomState(seed + batches seen)`` or NumPy's global one."""
+        """Switch ``self._rng`` to the next batch's generator: ``RandomState(seed + batches seen)`` or NumPy's global one."""
         if self.seed is None:
             self._rng = np.random
         else:
             self._rng = np.random.RandomState((self.seed + self.total_batches_seen) % 2**32)
         self.total_batches_seen += 1
-        return self._rng
 
     def _set_index_array(self):
         self.index_array = self._rng.permutation(self.n) if self.shuffle else np.arange(self.n)
@@ -119,6 +118,8 @@ class Iterator(PyDataset):
 
     def _get_batches_of_transformed_samples(self, index_array):
         raise NotImplementedError(f"{type(self).__name__} must implement _get_batches_of_transformed_samples(index_array)")
+
+    # Helpers for the subclasses below, which set image_data_generator, data_format and save_*.
 
     def _transform(self, x):
         """Augment and standardize one image with the iterator's generator (if any)."""
@@ -234,9 +235,11 @@ class NumpyArrayIterator(Iterator):
 class BatchFromFilesMixin:
     """Reading, augmenting and labelling batches of image files (shared by the directory and dataframe iterators)."""
 
+    _caller = "flow_from_files"  # the user-facing function named in error messages
+
     def set_processing_attrs(self, image_data_generator, target_size, color_mode, data_format, save_to_dir,
                              save_prefix, save_format, subset, interpolation, keep_aspect_ratio):
-        caller = type(self).__name__
+        caller = self._caller
         self.image_data_generator = image_data_generator
         self.target_size = _check_size(target_size, caller, "target_size")
         channels = _check_color_mode(color_mode, caller)
@@ -328,6 +331,7 @@ class DirectoryIterator(BatchFromFilesMixin, Iterator):
     """
 
     allowed_class_modes = ("categorical", "binary", "sparse", "input", None)
+    _caller = "flow_from_directory"
 
     def __init__(self, directory, image_data_generator, target_size=(256, 256), color_mode="rgb", classes=None,
                  class_mode="categorical", batch_size=32, shuffle=True, seed=None, data_format=None,
@@ -335,7 +339,7 @@ class DirectoryIterator(BatchFromFilesMixin, Iterator):
                  interpolation="nearest", keep_aspect_ratio=False, dtype=None, **kwargs):
         self.set_processing_attrs(image_data_generator, target_size, color_mode, data_format, save_to_dir,
                                   save_prefix, save_format, subset, interpolation, keep_aspect_ratio)
-        caller = "flow_from_directory"
+        caller = self._caller
         if class_mode not in self.allowed_class_modes:
             raise ValueError(f"{caller}: class_mode must be one of {self.allowed_class_modes}; received class_mode={class_mode!r}")
         if not os.path.isdir(directory):
@@ -406,6 +410,7 @@ class DataFrameIterator(BatchFromFilesMixin, Iterator):
     """
 
     allowed_class_modes = ("binary", "categorical", "input", "multi_output", "raw", "sparse", None)
+    _caller = "flow_from_dataframe"
 
     def __init__(self, dataframe, directory=None, image_data_generator=None, x_col="filename", y_col="class",
                  weight_col=None, target_size=(256, 256), color_mode="rgb", classes=None, class_mode="categorical",
@@ -449,7 +454,7 @@ class DataFrameIterator(BatchFromFilesMixin, Iterator):
         return self.class_indices[label]
 
     def _check_params(self, frame, x_col, y_col, weight_col, classes):
-        caller, mode = "flow_from_dataframe", self.class_mode
+        caller, mode = self._caller, self.class_mode
         if mode not in self.allowed_class_modes:
             raise ValueError(f"{caller}: class_mode must be one of {self.allowed_class_modes}; received class_mode={mode!r}")
         if mode == "multi_output" and not isinstance(y_col, list):
@@ -504,7 +509,7 @@ class DataFrameIterator(BatchFromFilesMixin, Iterator):
         dropped = int((~valid).sum())
         if dropped:
             warnings.warn(
-                f"flow_from_dataframe: ignoring {dropped} row(s) whose x_col={x_col!r} file is missing or not an "
+                f"{self._caller}: ignoring {dropped} row(s) whose x_col={x_col!r} file is missing or not an "
                 f"image ({self.white_list_formats})",
                 stacklevel=4,
             )

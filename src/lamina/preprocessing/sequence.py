@@ -119,7 +119,7 @@ class TimeseriesGenerator(PyDataset):
 
         Example:
             >>> TimeseriesGenerator([1, 2], [1, 2], length=1).to_json()[:30]
-            '{"class_name": "TimeseriesGen'
+            '{"class_name": "TimeseriesGene'
         """
         return json.dumps({"class_name": type(self).__name__, "config": self.get_config()}, **kwargs)
 

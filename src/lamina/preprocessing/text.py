@@ -57,7 +57,7 @@ def hashing_trick(text, n, hash_function=None, filters=DEFAULT_FILTERS, lower=Tr
 
     Example:
         >>> hashing_trick("the cat the", 10, hash_function="md5")
-        [7, 2, 7]
+        [6, 3, 6]
     """
     if isinstance(n, bool) or int(n) != n or n < 2:
         raise ValueError(f"hashing_trick: n (the size of the hashing space) must be an integer >= 2; received n={n!r}")

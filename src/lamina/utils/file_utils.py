@@ -19,6 +19,7 @@ Example:
 import hashlib
 import http.client
 import os
+import re
 import shutil
 import sys
 import tarfile
@@ -96,17 +97,14 @@ def validate_file(fpath, file_hash, algorithm="auto", chunk_size=_CHUNK):
 
 
 def _progress(total):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, disable=None,
                 leave=False)
 
 
-def _offline_help(origin, target, file_hash, algorithm, reason):
-    expected = ""
-    if file_hash is not None:
-        name = algorithm if algorithm != "auto" else ("md5" if len(file_hash) == 32 else "sha256")
-        expected = f" (expected {name} {file_hash})"
+def _offline_help(origin, target, file_hash, hash_name, reason):
+    expected = "" if file_hash is None else f" (expected {hash_name} {file_hash})"
     return (
         f"get_file: could not download {origin}: {reason}. If this machine is offline, fetch that URL "
         f"elsewhere and place the file at {target}{expected}; it is then used without downloading."
@@ -121,10 +119,10 @@ def _download(origin, target, file_hash, algorithm):
         response = urllib.request.urlopen(origin, timeout=60)
     except urllib.error.HTTPError as error:
         reason = f"HTTP {error.code} {error.reason}"
-        raise DownloadError(_offline_help(origin, target, file_hash, algorithm, reason)) from error
+        raise DownloadError(_offline_help(origin, target, file_hash, hasher.name, reason)) from error
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        raise DownloadError(_offline_help(origin, target, file_hash, algorithm, reason)) from error
+        raise DownloadError(_offline_help(origin, target, file_hash, hasher.name, reason)) from error
     with response:
         length = response.headers.get("Content-Length") if response.headers else None
         total = int(length) if length and length.isdigit() else None
@@ -140,7 +138,7 @@ def _download(origin, target, file_hash, algorithm):
                         f"{hasher.name} is {hasher.hexdigest()}, expected {file_hash}. Nothing was written to {target}."
                     )
         except (OSError, http.client.HTTPException) as error:
-            raise DownloadError(_offline_help(origin, target, file_hash, algorithm, error)) from error
+            raise DownloadError(_offline_help(origin, target, file_hash, hasher.name, error)) from error
 
 
 def _inside(base, path):
@@ -149,7 +147,7 @@ def _inside(base, path):
 
 def _check_member(name, base, kind, link_target=None, hard_link=False):
     """Refuse a member that would land (or point) outside ``base``."""
-    if os.path.isabs(name) or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+    if os.path.isabs(name) or name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", name):
         raise ValueError(f"get_file: refusing to extract {kind} member {name!r}: absolute paths are not allowed")
     destination = os.path.realpath(os.path.join(base, name))
     if not _inside(base, destination):

@@ -83,10 +83,8 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     elif isinstance(maxlen, bool) or int(maxlen) != maxlen or maxlen < 0:
         raise ValueError(f"pad_sequences: maxlen must be a non-negative integer or None; received maxlen={maxlen!r}")
     maxlen = int(maxlen)
-    is_text_dtype = dtype is object or np.issubdtype(np.dtype(dtype), np.str_) or np.issubdtype(
-        np.dtype(dtype), np.bytes_
-    )
-    if isinstance(value, str) and not is_text_dtype:
+    kind = np.dtype(dtype).kind
+    if isinstance(value, str) and kind not in "OUS":  # object, str, bytes
         raise ValueError(
             f"pad_sequences: dtype={dtype!r} cannot hold the string padding value {value!r}; "
             "pass dtype=object for variable-length strings"
@@ -98,7 +96,7 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
         if not lengths[index]:
             continue
         piece = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
-        piece = np.asarray(piece, dtype=object if dtype is object else None)
+        piece = np.asarray(piece, dtype=object if kind == "O" else None)
         if piece.shape[1:] != sample_shape:
             raise ValueError(
                 f"pad_sequences: sequence {index} has items of shape {piece.shape[1:]}, but earlier items have "

@@ -100,7 +100,9 @@ def image_dataset_from_directory(
         >>> len(train.file_paths), len(val.file_paths)
         (8, 2)
     """
-    if labels not in ("inferred", None) and not isinstance(labels, (list, tuple, np.ndarray)):
+    if isinstance(labels, np.ndarray):
+        labels = labels.tolist()
+    if not (labels is None or labels == "inferred" or isinstance(labels, (list, tuple))):
         raise ValueError(
             f"{_CALLER}: labels must be 'inferred', None or a list of integer labels (one per image file, "
             f"in sorted path order); received labels={labels!r}"
@@ -109,7 +111,7 @@ def image_dataset_from_directory(
         raise ValueError(f"{_CALLER}: label_mode must be one of {dataset_utils.LABEL_MODES}; received label_mode={label_mode!r}")
     if labels is None or label_mode is None:
         labels, label_mode = None, None
-    num_channels = _check_color_mode(color_mode, _CALLER)
+    _check_color_mode(color_mode, _CALLER)
     image_size = _check_size(image_size, _CALLER, "image_size")
     interpolation = _check_interpolation(interpolation)
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
@@ -148,7 +150,7 @@ def image_dataset_from_directory(
             )
         return ImageFileDataset(
             part_paths, part_labels, label_mode=label_mode, class_names=class_names, color_mode=color_mode,
-            num_channels=num_channels, image_size=image_size, interpolation=interpolation,
+            image_size=image_size, interpolation=interpolation,
             crop_to_aspect_ratio=crop_to_aspect_ratio, pad_to_aspect_ratio=pad_to_aspect_ratio,
             data_format=data_format, batch_size=batch_size, shuffle=part_shuffle, seed=seed,
         )
@@ -191,9 +193,9 @@ class ImageFileDataset(BatchDataset):
         (1, 4, 4, 3)
     """
 
-    def __init__(self, file_paths, labels, label_mode=None, class_names=None, color_mode="rgb", num_channels=3,
-                 image_size=(256, 256), interpolation="bilinear", crop_to_aspect_ratio=False,
-                 pad_to_aspect_ratio=False, data_format="channels_last", batch_size=32, shuffle=False, seed=0):
+    def __init__(self, file_paths, labels, label_mode=None, class_names=None, color_mode="rgb", image_size=(256, 256),
+                 interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
+                 data_format="channels_last", batch_size=32, shuffle=False, seed=0):
         super().__init__()
         self.file_paths = list(file_paths)
         self.class_names = class_names
@@ -201,7 +203,6 @@ class ImageFileDataset(BatchDataset):
         self.batch_size = batch_size
         self.image_size = tuple(image_size)
         self.color_mode = color_mode
-        self.num_channels = num_channels
         self.interpolation = interpolation
         self.crop_to_aspect_ratio = crop_to_aspect_ratio
         self.pad_to_aspect_ratio = pad_to_aspect_ratio

@@ -30,6 +30,10 @@ from lamina.layers.reshaping.repeat_vector import RepeatVector
 from lamina.layers.reshaping.reshape import Reshape
 
 # -- layer families added by other modules: one import line each, below ------------------
+from lamina.layers.core.embedding import Embedding
+from lamina.layers.core.masking import Masking
+from lamina.layers.rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
+                               StackedRNNCells, TimeDistributed)
 
 
 def serialize(layer):

@@ -104,7 +104,15 @@ def test_skipgrams_categorical_unshuffled_and_sampling_table():
         sequence.skipgrams([1], 1)
 
 
-def test_pad_sequences_is_exposed_as_in_keras():
+def test_keras_namespaces():
+    import lamina
     from lamina import preprocessing, utils
 
     assert preprocessing.sequence.pad_sequences is utils.pad_sequences
+    assert preprocessing.text_dataset_from_directory is utils.text_dataset_from_directory
+    assert preprocessing.timeseries_dataset_from_array is utils.timeseries_dataset_from_array
+    assert preprocessing.image_dataset_from_directory is utils.image_dataset_from_directory
+    assert preprocessing.image.__name__ == "lamina.preprocessing.image"  # imported on first use
+    assert lamina.preprocessing is preprocessing and lamina.datasets.imdb.load_data
+    with pytest.raises(AttributeError, match="has no attribute 'audio'"):
+        preprocessing.audio

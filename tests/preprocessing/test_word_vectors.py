@@ -41,12 +41,16 @@ def test_max_words_word2vec_header_gzip_and_words_with_spaces(tmp_path):
 
 
 def test_matrix_is_what_an_embedding_takes(tmp_path):
-    """The book's recipe: the matrix as the weights of a frozen Embedding (through torch here)."""
+    """The book's recipe: the matrix as the weights of a frozen Embedding."""
     import torch
 
+    from lamina import layers
+
     matrix = load_word_vectors(_write(tmp_path, "glove.txt", GLOVE), {"the": 1, "cat": 2})
-    embedding = torch.nn.Embedding.from_pretrained(torch.from_numpy(matrix), freeze=True)
-    np.testing.assert_allclose(embedding(torch.tensor([2])).numpy()[0], [-1, 2.5, 0.03], rtol=1e-7)
+    embedding = layers.Embedding(3, 3, weights=[matrix], trainable=False)
+    vectors = embedding(torch.tensor([[2, 0]])).detach().numpy()
+    np.testing.assert_allclose(vectors[0], [[-1, 2.5, 0.03], [0, 0, 0]], rtol=1e-7)
+    assert not embedding.trainable_weights
 
 
 @pytest.mark.parametrize(

@@ -143,6 +143,31 @@ def test_flow_from_dataframe_errors(folder):
         ImageDataGenerator().flow_from_dataframe(frame, folder, y_col="label", class_mode="multi_output")
 
 
+def test_fit_and_fit_generator_train_on_flow_from_directory(tmp_path):
+    import lamina as keras
+
+    root = tmp_path / "colours"
+    for index, name in enumerate(("red", "green")):  # classes told apart by colour
+        for i in range(10):
+            pixels = (RNG.rand(12, 12, 3) * 60).astype("uint8")
+            pixels[..., index] += 150
+            os.makedirs(root / name, exist_ok=True)
+            Image.fromarray(pixels).save(root / name / f"{i}.png")
+    train = ImageDataGenerator(rescale=1 / 255.0, rotation_range=20, horizontal_flip=True).flow_from_directory(
+        str(root), target_size=(8, 8), batch_size=5, class_mode="binary", seed=1)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.layers.Input((8, 8, 3)), keras.layers.Flatten(),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["acc"])
+    history = model.fit(train, epochs=6, verbose=0)
+    more = model.fit_generator(train, steps_per_epoch=len(train), epochs=2, verbose=0)
+    assert more.history["loss"][-1] < history.history["loss"][0]
+    plain = ImageDataGenerator(rescale=1 / 255.0).flow_from_directory(str(root), target_size=(8, 8), batch_size=20,
+                                                                      class_mode="binary", shuffle=False)
+    loss, accuracy = model.evaluate(plain, verbose=0)
+    assert accuracy == 1.0
+
+
 # -- bad input --------------------------------------------------------------------------------------------
 
 

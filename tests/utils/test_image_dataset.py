@@ -170,30 +170,26 @@ def test_shuffle_reorders_each_epoch_reproducibly(folder):
     assert fixed[0][1].tolist() == before == sorted(before)
 
 
-def test_trains_a_small_model(folder):
-    """The batches feed a PyTorch model directly: a linear classifier on mean colours fits the labels."""
-    for i, name in enumerate(CLASSES):  # make the classes separable by colour
-        for root, _, files in os.walk(os.path.join(folder, name)):
-            for file in files:
-                if not file.endswith(".txt"):
-                    pixels = np.zeros((8, 8, 3), "uint8")
-                    pixels[..., i] = 200
-                    Image.fromarray(pixels).save(os.path.join(root, file), format="PNG" if file.endswith("png") else None)
-    ds = image_dataset_from_directory(folder, image_size=(6, 6), batch_size=4, seed=2, verbose=False)
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(6 * 6 * 3, 3))
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
-    for _ in range(15):
-        for index in range(len(ds)):
-            images, labels = ds[index]
-            loss = torch.nn.functional.cross_entropy(model(images / 255.0), labels.long())
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        ds.on_epoch_end()
-    images, labels = image_dataset_from_directory(folder, image_size=(6, 6), batch_size=12, shuffle=False,
-                                                  verbose=False)[0]
-    assert (model(images / 255.0).argmax(1) == labels).all()
+def test_fit_trains_a_small_model_on_the_dataset(tmp_path):
+    import lamina as keras
+
+    root = tmp_path / "colours"
+    for index, name in enumerate(("red", "green", "blue")):  # classes told apart by colour
+        for i in range(6):
+            pixels = (RNG.rand(10, 12, 3) * 60).astype("uint8")
+            pixels[..., index] += 150
+            os.makedirs(root / name, exist_ok=True)
+            Image.fromarray(pixels).save(root / name / f"{i}.png")
+    train, val = image_dataset_from_directory(str(root), image_size=(6, 6), batch_size=4, validation_split=0.25,
+                                              subset="both", seed=2, label_mode="categorical", verbose=False)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.layers.Input((6, 6, 3)), keras.layers.Flatten(),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["accuracy"])
+    scaled = lambda x, y: (x / 255.0, y)  # noqa: E731
+    history = model.fit(train.map(scaled), validation_data=val.map(scaled), epochs=15, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert history.history["val_accuracy"][-1] == 1.0
 
 
 # -- bad input --------------------------------------------------------------------------------------------

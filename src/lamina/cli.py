@@ -16,6 +16,12 @@ def _demo(args):
     return run_demo(output_dir=args.output, epochs=args.epochs)
 
 
+def _run(args):
+    from lamina.compat.runner import run_script
+
+    return run_script(args.script, args.args)
+
+
 def build_parser():
     """The argument parser of the ``lamina`` command.
 
@@ -32,6 +38,10 @@ def build_parser():
     demo.add_argument("--output", default="lamina_demo_output", help="folder for the plot and the model file")
     demo.add_argument("--epochs", type=int, default=None, help="number of epochs (default: the demo's own)")
     demo.set_defaults(func=_demo)
+    run = commands.add_parser("run", help="run an unmodified Keras / TensorFlow program on lamina")
+    run.add_argument("script", help="the Python program to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
+    run.set_defaults(func=_run)
     return parser
 
 

@@ -213,3 +213,16 @@ class Functional(Model):
                 self._output_structure,
             )
         return super().compute_output_spec(*args, **kwargs)
+
+    def get_config(self):
+        """The graph as data: each layer's class and config and how the layers connect."""
+        from lamina.models.functional_config import functional_get_config
+
+        return functional_get_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuild a functional model from :meth:`get_config`'s output (registered classes only)."""
+        from lamina.models.functional_config import functional_from_config
+
+        return functional_from_config(cls, config, custom_objects=custom_objects)

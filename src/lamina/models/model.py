@@ -132,6 +132,52 @@ class Model(Trainer, Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
 
+    # -- saving (implemented in lamina.saving) -------------------------------------------
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Save the whole model (config, weights, optimizer state) to ``filepath`` (``.keras``, ``.h5``).
+
+        See :func:`lamina.saving.save_model`.
+        """
+        from lamina.saving import save_model
+
+        return save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """Save only the weights (``.weights.h5`` or lamina's ``.weights.safetensors``).
+
+        See :func:`lamina.saving.save_weights`.
+        """
+        from lamina.saving import save_weights
+
+        return save_weights(self, filepath, overwrite=overwrite, **kwargs)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Load weights saved by :meth:`save_weights` (or by Keras); ``by_name=True`` as in Keras 2.
+
+        See :func:`lamina.saving.load_weights`.
+        """
+        from lamina.saving import load_weights
+
+        return load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def export(self, filepath, format="torchscript", **kwargs):
+        """Export for inference (``'torchscript'``, ``'torch.export'`` or ``'onnx'``).
+
+        See :func:`lamina.saving.export_model`.
+        """
+        from lamina.saving import export_model
+
+        return export_model(self, filepath, format=format, **kwargs)
+
+    def to_json(self, **kwargs):
+        """The model's architecture as a JSON string (no weights).
+
+        See :func:`lamina.saving.model_to_json`.
+        """
+        from lamina.saving import model_to_json
+
+        return model_to_json(self, **kwargs)
+
     def get_config(self):
         """Subclassed models: override to return the constructor arguments (needed to save and reload them)."""
         return {"name": self.name, "trainable": self.trainable}

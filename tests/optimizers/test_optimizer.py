@@ -132,6 +132,43 @@ def test_lr_and_learning_rate_together_is_an_error():
         optimizers.Adam(learning_rate=0.5, lr=0.1)
 
 
+def _ill_conditioned_grad(w):
+    """Gradient of 1/2 * sum(A * w**2) with A = [1, 10] (seed004_momentum's problem)."""
+    return torch.tensor([1.0, 10.0]) * w.detach()
+
+
+def test_seed004_momentum_formulas():
+    """The notes' rules: z = beta*z + f'(w), w -= lr*z for SGD; v/m recursions for RMSprop."""
+    a = np.array([1.0, 10.0])
+    w = torch.nn.Parameter(torch.tensor([1.0, 1.0]))
+    opt = optimizers.SGD(learning_rate=0.02, momentum=0.9)
+    w_ref, z = np.array([1.0, 1.0]), np.zeros(2)
+    for step in range(5):
+        opt.apply_gradients([(_ill_conditioned_grad(w), w)])
+        z = 0.9 * z + a * w_ref
+        w_ref = w_ref - 0.02 * z
+        np.testing.assert_allclose(w.detach().numpy(), w_ref, atol=1e-5, err_msg=f"SGD step {step}")
+
+    w = torch.nn.Parameter(torch.tensor([1.0, 1.0]))
+    opt = optimizers.RMSprop(learning_rate=0.01, momentum=0.02)
+    w_ref, v, m = np.array([1.0, 1.0]), np.zeros(2), np.zeros(2)
+    for step in range(5):
+        opt.apply_gradients([(_ill_conditioned_grad(w), w)])
+        g = a * w_ref
+        v = 0.9 * v + 0.1 * g * g
+        m = 0.02 * m + 0.01 * g / np.sqrt(v + 1e-7)
+        w_ref = w_ref - m
+        np.testing.assert_allclose(w.detach().numpy(), w_ref, atol=1e-5, err_msg=f"RMSprop step {step}")
+
+    def final_loss(opt):
+        w = torch.nn.Parameter(torch.tensor([1.0, 1.0]))
+        for _ in range(60):
+            opt.apply_gradients([(_ill_conditioned_grad(w), w)])
+        return float(torch.sum(torch.tensor([1.0, 10.0]) * w.detach() ** 2))
+
+    assert final_loss(optimizers.SGD(0.02, momentum=0.9)) < final_loss(optimizers.SGD(0.02))
+
+
 # -- iterations, the fast path, None gradients ----------------------------------------------
 
 

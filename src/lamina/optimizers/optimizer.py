@@ -25,6 +25,7 @@ Example:
     ([0.800000011920929, 1.600000023841858], 1)
 """
 import numbers
+import re
 import warnings
 
 import numpy as np
@@ -185,7 +186,7 @@ class Optimizer:
         self._trainable_variables = []
         self._index = {}
         self._state_variables = []  # slots, in creation order (Keras's order)
-        self._exclude_ids, self._exclude_names = set(), ()
+        self._exclude_ids, self._exclude_names = set(), None
         self._iterations = self._new_variable(torch.zeros((), dtype=torch.int64, device=config.device()), "iteration")
         self._iterations_t = self._iterations.detach()  # plain-tensor alias: cheaper in torch ops
         self._learning_rate = None
@@ -393,7 +394,7 @@ class Optimizer:
 
     # -- weight decay -----------------------------------------------------------
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
-        """Exempt variables from weight decay: by object, or by a substring of their name.
+        """Exempt variables from weight decay: by object, or by name (``re.search`` of any pattern).
 
         Must be called before the optimizer is built.
 
@@ -408,13 +409,13 @@ class Optimizer:
                 "(before its first update or build())"
             )
         self._exclude_ids = {id(v) for v in (var_list or [])}
-        self._exclude_names = tuple(var_names or ())
+        self._exclude_names = re.compile("|".join(var_names)) if var_names else None
 
     def _use_weight_decay(self, variable):
         if id(variable) in self._exclude_ids:
             return False
-        name = getattr(variable, "name", None) or ""
-        return not any(fragment in name for fragment in self._exclude_names)
+        pattern = self._exclude_names
+        return pattern is None or pattern.search(getattr(variable, "name", None) or "") is None
 
     # -- applying updates ---------------------------------------------------------------
     def apply_gradients(self, grads_and_vars):

@@ -1,0 +1,74 @@
+"""W3: the book's IMDB LSTM: Embedding(10000, 32) on length-500 reviews, LSTM(32), Dense(1, sigmoid), batch 128.
+
+RMSprop and binary cross-entropy with accuracy, as in the book (section 6.2). The PyTorch
+loop is the idiomatic ``nn.Embedding`` + ``nn.LSTM`` + ``nn.Linear`` with logits and
+``binary_cross_entropy_with_logits``, tracking the same numbers ``fit`` reports (the
+epoch's running loss and accuracy, accumulated on the device). lamina's LSTM runs on the
+same fused kernel as ``nn.LSTM`` with its weights kept in Keras's layout.
+"""
+import numpy as np
+import torch
+
+NAME = "W3 IMDB Embedding+LSTM(32), len 500, b128"
+TARGET = 0.95
+EPOCHS = 1
+BATCH_SIZE = 128
+VOCABULARY, LENGTH, UNITS = 10000, 500, 32
+
+
+def make_data():
+    rng = np.random.RandomState(0)
+    x = rng.randint(1, VOCABULARY, size=(1280, LENGTH)).astype("int32")
+    y = rng.randint(0, 2, size=(1280, 1)).astype("float32")
+    return {"x": x, "y": y}
+
+
+class _TorchModel(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(VOCABULARY, UNITS)
+        self.lstm = torch.nn.LSTM(UNITS, UNITS, batch_first=True)
+        self.head = torch.nn.Linear(UNITS, 1)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(self.embedding(x))
+        return self.head(h[-1])
+
+
+def torch_loop(data, epochs):
+    x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
+    model = _TorchModel()
+    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    n = len(x)
+    for _ in range(epochs):
+        model.train()
+        order = torch.randperm(n)
+        loss_sum = torch.zeros(())
+        correct = torch.zeros(())
+        for start in range(0, n, BATCH_SIZE):
+            index = order[start:start + BATCH_SIZE]
+            xb, yb = x[index], y[index]
+            optimizer.zero_grad(set_to_none=True)
+            logits = model(xb)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, yb)
+            loss.backward()
+            optimizer.step()
+            with torch.no_grad():
+                loss_sum += loss.detach() * len(xb)
+                correct += ((logits > 0).float() == yb).sum()
+        float(loss_sum / n), float(correct / n)  # the epoch's numbers, read once
+    return epochs * n
+
+
+def lamina_fit(data, epochs, jit_compile=False, verbose=0):
+    import lamina
+    from lamina import layers
+
+    model = lamina.Sequential([
+        layers.Embedding(VOCABULARY, UNITS),
+        layers.LSTM(UNITS),
+        layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"], jit_compile=jit_compile)
+    model.fit(data["x"], data["y"], batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose)
+    return epochs * len(data["x"])

@@ -16,6 +16,8 @@ from lamina.core.variable import Variable
 from lamina import datasets
 from lamina import preprocessing
 from lamina import activations, constraints, initializers, regularizers
+from lamina import losses
+from lamina import metrics
 from lamina import optimizers
 from lamina import layers
 from lamina import models

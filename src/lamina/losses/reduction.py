@@ -103,7 +103,7 @@ def _as_float(x, dtype):
 
 
 def _align_weights(values, sample_weight):
-    """Weights for leading axes of ``values`` gain trailing axes of size 1 (Keras 2 rule).
+    """Weights for leading axes of ``values`` gain trailing axes of size 1 (as in Keras 2).
 
     Keras 3 would broadcast a ``(batch,)`` weight against the *last* axis of
     ``(batch, steps)`` losses (an error, or wrong numbers when steps == batch).
@@ -147,7 +147,7 @@ def apply_mask(sample_weight, mask, dtype, reduction):
     if sample_weight is None:
         return float_mask
     sample_weight = _as_float(sample_weight, dtype)
-    float_mask, sample_weight = squeeze_or_expand_to_same_rank(float_mask, sample_weight)
+    float_mask, sample_weight = _align_weights(float_mask, sample_weight)
     return sample_weight * float_mask
 
 

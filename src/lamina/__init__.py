@@ -13,6 +13,9 @@ from lamina.core import config
 from lamina.core.variable import Variable
 
 # -- public submodules: add yours here, one line each, keeping this order ----------
+from lamina import ops
+from lamina import random
+from lamina.autodiff import GradientTape, clip_by_value, clip_by_norm, clip_by_global_norm
 from lamina import datasets
 from lamina import preprocessing
 from lamina import activations, constraints, initializers, regularizers

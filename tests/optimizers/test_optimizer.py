@@ -193,6 +193,22 @@ def test_step_without_variables_uses_the_built_ones_and_skips_missing_grads():
     assert a.grad is None
 
 
+def test_step_with_a_changing_subset_of_variables():
+    """The GAN pattern: the trainer passes the trainable subset, a new list when it changes."""
+    a, b = torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(3))
+    opt = optimizers.SGD(1.0, momentum=0.5)
+    both, only_b = [a, b], [b]
+    for params in (both, both, only_b, only_b, both):
+        for p in params:
+            p.grad = torch.ones_like(p)
+        opt.step(params)
+    # a: steps 1, 2 and 5 with its own velocity (-1, -1.5, then -1.75): -4.25; b: five steps
+    np.testing.assert_allclose(a.detach().numpy(), [-4.25, -4.25])
+    np.testing.assert_allclose(b.detach().numpy(), [-1 - 1.5 - 1.75 - 1.875 - 1.9375] * 3)
+    with pytest.raises(ValueError, match="unknown variable"):
+        opt.step([torch.nn.Parameter(torch.zeros(1))])
+
+
 def test_apply_accepts_numpy_and_other_dtypes():
     w = Variable(np.ones(3, dtype="float32"), name="w")
     opt = optimizers.SGD(0.5)

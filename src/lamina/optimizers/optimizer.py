@@ -187,6 +187,7 @@ class Optimizer:
         self._index = {}
         self._state_variables = []  # slots, in creation order (Keras's order)
         self._exclude_ids, self._exclude_names = set(), None
+        self._last_step_list, self._last_step_index = None, None  # step()'s lookup cache
         self._iterations = self._new_variable(torch.zeros((), dtype=torch.int64, device=config.device()), "iteration")
         self._iterations_t = self._iterations.detach()  # plain-tensor alias: cheaper in torch ops
         self._learning_rate = None
@@ -492,8 +493,10 @@ class Optimizer:
         """The torch-style fast path: update the weights from their ``.grad`` after ``backward()``.
 
         With no argument, updates the variables the optimizer was built with (build it
-        once with ``optimizer.build(model.trainable_variables)``). Weights whose
-        ``.grad`` is None are skipped.
+        once with ``optimizer.build(model.trainable_variables)``). Given a list, updates
+        those variables (a subset of the built ones); passing the *same* list object
+        again reuses its position lookup, so do not modify such a list in place between
+        calls. Weights whose ``.grad`` is None are skipped.
 
         Example:
             >>> import torch
@@ -513,11 +516,15 @@ class Optimizer:
                     "optimizer.build(model.trainable_variables) once, or pass the variables"
                 )
             params, index = self._trainable_variables, None
+        elif variables is self._last_step_list:
+            params, index = variables, self._last_step_index
         else:
-            params = list(variables)
+            params = variables if isinstance(variables, list) else list(variables)
             if not self.built:
                 self.build(params)
             index = self._indices_of(params, f"{type(self).__name__}.step")
+            if params is variables:
+                self._last_step_list, self._last_step_index = params, index
         self._apply_filtered(params, [p.grad for p in params], index)
 
     def zero_grad(self, set_to_none=True):

@@ -209,6 +209,13 @@ def test_step_with_a_changing_subset_of_variables():
         opt.step([torch.nn.Parameter(torch.zeros(1))])
 
 
+def test_empty_updates_are_no_ops():
+    opt = optimizers.Adam()
+    opt.apply_gradients([])
+    opt.step([])
+    assert int(opt.iterations) == 0 and not opt.built  # an empty list does not build it for nothing
+
+
 def test_apply_accepts_numpy_and_other_dtypes():
     w = Variable(np.ones(3, dtype="float32"), name="w")
     opt = optimizers.SGD(0.5)

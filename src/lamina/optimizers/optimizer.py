@@ -520,6 +520,8 @@ class Optimizer:
             params, index = variables, self._last_step_index
         else:
             params = variables if isinstance(variables, list) else list(variables)
+            if not params:
+                return
             if not self.built:
                 self.build(params)
             index = self._indices_of(params, f"{type(self).__name__}.step")
@@ -584,7 +586,9 @@ class Optimizer:
         return None if positions == list(range(len(index))) else positions
 
     def _apply_filtered(self, params, grads, index):
-        """Drop None gradients (warning once per set of names), then update."""
+        """Drop None gradients (warning once per set of names), then update; nothing to update is a no-op."""
+        if not grads:
+            return
         if any(g is None for g in grads):
             missing = [_describe(p, i) for i, (p, g) in enumerate(zip(params, grads)) if g is None]
             if len(missing) == len(grads):

@@ -45,3 +45,10 @@ def test_initializer_variables_need_a_shape():
         Variable(lambda shape, dtype=None: np.zeros(shape))
     v = Variable(lambda shape, dtype=None: np.ones(shape), shape=(2, 3))
     assert tuple(v.shape) == (2, 3)
+
+
+def test_variable_does_not_share_memory_with_numpy_input():
+    array = np.ones(3, dtype="float32")
+    v = Variable(array)
+    v.assign_add([1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(array, [1.0, 1.0, 1.0])

@@ -24,7 +24,7 @@ def _as_tensor(value, dtype=None, device=None):
         if dtype is not None and out.dtype != dtype:
             out = out.to(dtype)
         return out.to(device) if device is not None else out
-    array = np.asarray(value)
+    array = np.array(value)  # a copy: the variable must never share memory with the caller's array
     if dtype is None and array.dtype == np.float64:
         dtype = to_torch_dtype(None)
     return torch.as_tensor(array, dtype=dtype, device=device)

@@ -250,3 +250,47 @@ def test_loss_object_accepts_symbolic_tensors():
     assert isinstance(out, KerasTensor) and out.shape == ()
     out = losses.MeanSquaredError(reduction="none")(KerasTensor((None, 3)), KerasTensor((None, 3)))
     assert out.shape == (None,)
+
+
+FUSED = [
+    ("mean_squared_error", {}, "reg_true", "reg_pred"),
+    ("mean_absolute_error", {}, "reg_true", "reg_pred"),
+    ("binary_crossentropy", {}, "bin_true", "probs01"),
+    ("binary_crossentropy", {"from_logits": True, "label_smoothing": 0.2}, "bin_true", "logits"),
+    ("categorical_crossentropy", {}, "onehot", "probs"),
+    ("categorical_crossentropy", {"from_logits": True, "label_smoothing": 0.1}, "onehot", "logits"),
+    ("sparse_categorical_crossentropy", {}, "labels", "probs"),
+    ("sparse_categorical_crossentropy", {"from_logits": True}, "labels", "logits"),
+]
+
+
+@pytest.mark.parametrize("shape", [(N, K), (N, T, K)])
+@pytest.mark.parametrize("name,kwargs,true_key,pred_key", FUSED, ids=[f"{c[0]}-{c[1]}" for c in FUSED])
+def test_fused_training_step_path_equals_the_general_path(keras, name, kwargs, true_key, pred_key, shape):
+    # loss(y_true, y_pred) without weights takes a fused path; all-ones weights force the general one
+    data = _data(shape=shape, seed=14)
+    y_true = torch.as_tensor(data[true_key])
+    loss = losses.resolve_loss(name, tuple(y_true.shape), shape)
+    assert loss._batch_mean is not None
+    values, grads = [], []
+    for weights in (None, torch.ones(shape[:-1])):
+        y_pred = torch.tensor(data[pred_key], requires_grad=True)
+        value = losses.LossFunctionWrapper(getattr(losses, name), **kwargs)(y_true, y_pred, sample_weight=weights)
+        value.backward()
+        values.append(value.item())
+        grads.append(y_pred.grad.numpy())
+    reference = getattr(keras.losses, name)
+    from keras.src.losses.losses import LossFunctionWrapper
+
+    expected = keras.ops.convert_to_numpy(LossFunctionWrapper(reference, **kwargs)(y_true, data[pred_key]))
+    np.testing.assert_allclose(values, [expected, expected], rtol=RTOL)
+    np.testing.assert_allclose(grads[0], grads[1], rtol=RTOL, atol=RTOL * np.abs(grads[1]).max())
+
+
+def test_fused_path_falls_back_when_shapes_need_broadcasting(keras):
+    y_true = torch.rand(N, 1)
+    y_pred = torch.rand(N, K)
+    expected = keras.ops.convert_to_numpy(keras.losses.MeanSquaredError()(y_true, y_pred))
+    np.testing.assert_allclose(losses.MeanSquaredError()(y_true, y_pred).item(), expected, rtol=RTOL)
+    with pytest.raises(ValueError, match=r"categorical_crossentropy expects one-hot targets"):
+        losses.CategoricalCrossentropy()(torch.zeros(N), torch.rand(N, K))

@@ -29,7 +29,7 @@ from lamina.losses.checks import (
     symbolic_aware,
     target_like,
 )
-from lamina.losses.loss import FunctionLoss
+from lamina.losses.loss import FunctionLoss, batch_mean_of
 from lamina.losses.reduction import squeeze_or_expand_to_same_rank
 
 _NO_IGNORE_INDEX = -(2**62)  # torch's default ignore_index (-100) would silently drop that label
@@ -40,17 +40,18 @@ def _clip_probabilities(y_pred):
     return torch.clamp(y_pred, eps, 1.0 - eps)
 
 
-def _binary_crossentropy_of_probabilities(target, output):
-    """Element-wise ``-(t log p + (1 - t) log(1 - p))`` of clipped probabilities (torch's formula)."""
+def _binary_crossentropy_of_probabilities(target, output, reduction="none"):
+    """``-(t log p + (1 - t) log(1 - p))`` of clipped probabilities (torch's formula), element-wise or averaged."""
     output = _clip_probabilities(output)
     if output.device.type == "cpu":
         try:  # torch's fused kernel; it rejects targets outside [0, 1] (and NaNs), which the formula handles
-            return F.binary_cross_entropy(output, target, reduction="none")
+            return F.binary_cross_entropy(output, target, reduction=reduction)
         except RuntimeError:
             pass
     log_p = torch.clamp_min(torch.log(output), -100.0)
     log_1mp = torch.clamp_min(torch.log1p(-output), -100.0)
-    return (target - 1.0) * log_1mp - target * log_p
+    bce = (target - 1.0) * log_1mp - target * log_p
+    return bce if reduction == "none" else bce.mean()
 
 
 def _smooth_binary(y_true, label_smoothing):
@@ -86,6 +87,18 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     else:
         bce = _binary_crossentropy_of_probabilities(y_true, y_pred)
     return torch.mean(bce, dim=axis)
+
+
+@batch_mean_of(binary_crossentropy)
+def _binary_crossentropy_batch_mean(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred = _prepare_binary("binary_crossentropy", y_true, y_pred)
+    if y_pred.numel() == 0:
+        return None
+    if label_smoothing:
+        y_true = _smooth_binary(y_true, label_smoothing)
+    if from_logits:
+        return F.binary_cross_entropy_with_logits(y_pred, y_true)
+    return _binary_crossentropy_of_probabilities(y_true, y_pred, reduction="mean")
 
 
 @symbolic_aware
@@ -164,6 +177,18 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return -torch.sum(y_true * log_prob, dim=axis)
 
 
+@batch_mean_of(categorical_crossentropy)
+def _categorical_crossentropy_batch_mean(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred = _prepare_categorical("categorical_crossentropy", y_true, y_pred, axis, label_smoothing)
+    if y_pred.numel() == 0:
+        return None
+    if from_logits:
+        log_prob = F.log_softmax(y_pred, dim=axis)
+    else:
+        log_prob = torch.log(_normalized_probabilities(y_pred, axis))
+    return torch.sum(y_true * log_prob) / -(y_pred.numel() // y_pred.shape[axis])
+
+
 @symbolic_aware
 def categorical_focal_crossentropy(
     y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1
@@ -184,7 +209,7 @@ def categorical_focal_crossentropy(
     return torch.sum(weighting_factor * cce, dim=axis)
 
 
-def _sparse_crossentropy(target, output, from_logits, axis, num_classes):
+def _sparse_crossentropy(target, output, from_logits, axis, num_classes, reduction="none"):
     if output.dim() == 1:
         output, target, squeeze = output.unsqueeze(0), target.unsqueeze(0), True
     else:
@@ -194,10 +219,10 @@ def _sparse_crossentropy(target, output, from_logits, axis, num_classes):
             output = output.movedim(class_axis, 1)
     try:
         if from_logits:
-            result = F.cross_entropy(output, target, reduction="none", ignore_index=_NO_IGNORE_INDEX)
+            result = F.cross_entropy(output, target, reduction=reduction, ignore_index=_NO_IGNORE_INDEX)
         else:
             log_prob = torch.log(_normalized_probabilities(output, 1))
-            result = F.nll_loss(log_prob, target, reduction="none", ignore_index=_NO_IGNORE_INDEX)
+            result = F.nll_loss(log_prob, target, reduction=reduction, ignore_index=_NO_IGNORE_INDEX)
     except (IndexError, RuntimeError) as error:
         if "out of bounds" not in str(error):
             raise
@@ -205,7 +230,7 @@ def _sparse_crossentropy(target, output, from_logits, axis, num_classes):
             f"sparse_categorical_crossentropy: class labels must be integers in [0, {num_classes}) for "
             f"predictions with {num_classes} classes; received a label outside that range ({error})"
         ) from None
-    return result.squeeze(0) if squeeze else result
+    return result.squeeze(0) if squeeze and reduction == "none" else result
 
 
 @symbolic_aware
@@ -239,6 +264,19 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         result = torch.where(valid_mask, result, torch.zeros_like(result))
         result._keras_mask = valid_mask
     return result
+
+
+@batch_mean_of(sparse_categorical_crossentropy)
+def _sparse_categorical_crossentropy_batch_mean(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    name = "sparse_categorical_crossentropy"
+    if ignore_class is not None or isinstance(axis, bool) or not isinstance(axis, int):
+        return None
+    y_true = check_integer_targets(name, y_true, y_pred, axis)
+    if y_pred.numel() == 0:
+        return None
+    if y_true.device != y_pred.device:
+        y_true = y_true.to(y_pred.device)
+    return _sparse_crossentropy(y_true.long(), y_pred, from_logits, axis, y_pred.shape[axis], reduction="mean")
 
 
 @symbolic_aware

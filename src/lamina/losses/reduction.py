@@ -24,7 +24,6 @@ from lamina.core.dtypes import to_torch_dtype
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 _KERAS2_REDUCTIONS = {"auto": "sum_over_batch_size"}
-_MEAN_REDUCTIONS = ("sum_over_batch_size", "mean", "mean_with_sample_weight")
 
 
 class Reduction:
@@ -160,16 +159,12 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     """
     if reduction is None or reduction == "none" or values.dim() == 0 or tuple(values.shape) == (0,):
         return values
-    loss = values.sum()
-    if reduction in _MEAN_REDUCTIONS:
-        if reduction == "mean_with_sample_weight" and sample_weight is not None:
-            divisor = sample_weight.sum().to(loss.dtype)
-            loss = torch.where(divisor == 0, torch.zeros_like(loss), loss / divisor)
-        else:
-            count = values.numel()
-            if count:
-                loss = loss / count
-    return loss
+    if reduction == "sum" or values.numel() == 0:
+        return values.sum()
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        loss, divisor = values.sum(), sample_weight.sum().to(values.dtype)
+        return torch.where(divisor == 0, torch.zeros_like(loss), loss / divisor)
+    return values.mean()  # the sum divided by the number of values (bit for bit)
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size", dtype=None):

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from lamina.core import config
 from lamina.core.registry import register
 from lamina.losses.checks import check_broadcastable, prediction, symbolic_aware, target_like
-from lamina.losses.loss import FunctionLoss
+from lamina.losses.loss import FunctionLoss, batch_mean_of
 from lamina.losses.reduction import squeeze_or_expand_to_same_rank
 
 
@@ -133,6 +133,25 @@ def log_cosh(y_true, y_pred):
     y_true, y_pred = _prepare("log_cosh", y_true, y_pred)
     x = y_pred - y_true
     return torch.mean(x + F.softplus(x * -2.0) - math.log(2.0), dim=-1)
+
+
+def _same_shape(y_true, y_pred):
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    if y_true.shape != y_pred.shape or y_pred.numel() == 0:
+        return None, None
+    return y_true, y_pred
+
+
+@batch_mean_of(mean_squared_error)
+def _mean_squared_error_batch_mean(y_true, y_pred):
+    y_true, y_pred = _same_shape(y_true, y_pred)
+    return None if y_pred is None else F.mse_loss(y_pred, y_true)
+
+
+@batch_mean_of(mean_absolute_error)
+def _mean_absolute_error_batch_mean(y_true, y_pred):
+    y_true, y_pred = _same_shape(y_true, y_pred)
+    return None if y_pred is None else F.l1_loss(y_pred, y_true)
 
 
 mse = MSE = mean_squared_error

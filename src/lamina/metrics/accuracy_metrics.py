@@ -70,8 +70,7 @@ def categorical_accuracy(y_true, y_pred):
     y_pred = prediction(y_pred)
     y_true = _as_tensor(y_true)
     check_one_hot_targets("categorical_accuracy", y_true, y_pred, -1, "sparse_categorical_accuracy")
-    true_classes = torch.argmax(y_true, dim=-1).to(y_pred.dtype)
-    return _floatx_matches(true_classes, torch.argmax(y_pred, dim=-1).to(y_pred.dtype))
+    return _floatx_matches(torch.argmax(y_true, dim=-1), torch.argmax(y_pred, dim=-1))
 
 
 def sparse_categorical_accuracy(y_true, y_pred):

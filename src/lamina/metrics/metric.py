@@ -52,6 +52,8 @@ def register_metric(cls):
 def _without_autograd(update_state):
     @functools.wraps(update_state)
     def wrapper(self, *args, **kwargs):
+        if not torch.is_grad_enabled():  # already inside no_grad (the trainer, a nested update)
+            return update_state(self, *args, **kwargs)
         with torch.no_grad():
             return update_state(self, *args, **kwargs)
 

@@ -24,6 +24,7 @@ from lamina import metrics
 from lamina import optimizers
 from lamina import layers
 from lamina import models
+from lamina import callbacks
 from lamina import utils
 from lamina.layers import Input, InputSpec, Layer
 from lamina.models import Functional, Model, Sequential

@@ -52,6 +52,8 @@ CLASSES = [
     ("Hinge", {}, "bin_true", "logits"),
     ("SquaredHinge", {}, "bin_true", "logits"),
     ("CategoricalHinge", {}, "onehot", "logits"),
+    ("Dice", {"axis": -1}, "bin_true", "probs01"),
+    ("Tversky", {"alpha": 0.7, "beta": 0.3, "axis": -1}, "bin_true", "probs01"),
 ]
 REDUCTIONS = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None]
 
@@ -168,6 +170,12 @@ def test_loss_gradient_matches_keras(keras):
         loss(data["onehot"], y_pred, sample_weight=weights).backward()
         grads.append(y_pred.grad.numpy())
     np.testing.assert_allclose(grads[1], grads[0], rtol=RTOL, atol=RTOL * np.abs(grads[0]).max())
+
+
+@pytest.mark.parametrize("name", ["Dice", "Tversky"])
+def test_whole_batch_overlap_losses_match_keras(keras, name):
+    data = _data(seed=15)
+    _compare(keras, name, {}, data["bin_true"], data["probs01"], "sum_over_batch_size", None)
 
 
 def test_keras2_reduction_spellings():

@@ -74,6 +74,10 @@ CASES = [
     ("squared_hinge", "bin_true", "logits", {}),
     ("squared_hinge", "sign_true", "logits", {}),
     ("categorical_hinge", "onehot", "logits", {}),
+    ("dice", "bin_true", "probs01", {}),
+    ("dice", "bin_true", "probs01", {"axis": -1}),
+    ("tversky", "bin_true", "probs01", {}),
+    ("tversky", "bin_true", "probs01", {"alpha": 0.3, "beta": 0.7, "axis": -1}),
 ]
 
 

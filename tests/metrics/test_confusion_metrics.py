@@ -110,6 +110,53 @@ def test_auc_from_logits_matches_keras(keras):
     _check_over_batches(keras, "AUC", {"from_logits": True}, pred_key="logits")
 
 
+OPERATING_POINTS = [
+    ("SensitivityAtSpecificity", {"specificity": 0.7}),
+    ("SensitivityAtSpecificity", {"specificity": 0.4, "num_thresholds": 1}),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.8, "num_thresholds": 31}),
+    ("PrecisionAtRecall", {"recall": 0.6}),
+    ("RecallAtPrecision", {"precision": 0.75, "num_thresholds": 17}),
+]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("name,kwargs", OPERATING_POINTS, ids=str)
+def test_operating_point_metrics_match_keras(keras, name, kwargs, weighted):
+    _check_over_batches(keras, name, kwargs, weighted=weighted)
+
+
+@pytest.mark.parametrize("name,kwargs", OPERATING_POINTS[:1] + OPERATING_POINTS[3:4], ids=str)
+def test_operating_point_metrics_with_class_id_match_keras(keras, name, kwargs):
+    _check_over_batches(keras, name, {**kwargs, "class_id": 2}, multi=True, weighted=True)
+
+
+F_SCORES = [
+    ("F1Score", {}), ("F1Score", {"average": "micro", "threshold": 0.5}), ("F1Score", {"average": "macro"}),
+    ("FBetaScore", {"beta": 2.0, "average": "weighted", "threshold": 0.3}), ("FBetaScore", {"beta": 0.5}),
+]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("name,kwargs", F_SCORES, ids=str)
+def test_f_scores_match_keras(keras, name, kwargs, weighted):
+    _check_over_batches(keras, name, kwargs, multi=True, weighted=weighted)
+
+
+def test_operating_point_and_f_score_argument_errors():
+    with pytest.raises(ValueError, match=r"PrecisionAtRecall: recall must be in \[0, 1\]; received recall=1.5"):
+        metrics.PrecisionAtRecall(recall=1.5)
+    with pytest.raises(ValueError, match=r"SensitivityAtSpecificity: num_thresholds must be an integer > 0"):
+        metrics.SensitivityAtSpecificity(0.5, num_thresholds=0)
+    with pytest.raises(ValueError, match=r"F1Score: invalid average='mean'; expected one of \[None, 'micro'"):
+        metrics.F1Score(average="mean")
+    with pytest.raises(ValueError, match=r"FBetaScore: beta must be a Python float > 0; received beta=2"):
+        metrics.FBetaScore(beta=2)
+    with pytest.raises(ValueError, match=r"F1Score: threshold must be a Python float in \(0, 1\]; received threshold=1.5"):
+        metrics.F1Score(threshold=1.5)
+    with pytest.raises(ValueError, match=r"F1Score expects 2D inputs of shape \(batch_size, output_dim\)"):
+        metrics.F1Score().update_state(np.zeros(3), np.zeros(3))
+
+
 def test_auc_of_a_perfect_and_a_random_ranking():
     auc = metrics.AUC(num_thresholds=1000)
     auc.update_state([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9])

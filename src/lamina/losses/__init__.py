@@ -63,5 +63,6 @@ from lamina.losses.regression import (
     mse,
     msle,
 )
+from lamina.losses.segmentation import Dice, Tversky, dice, tversky
 from lamina.losses.resolve import is_binary_or_sparse_categorical, resolve_loss
 from lamina.losses.serialization import ALL_LOSSES, deserialize, get, serialize

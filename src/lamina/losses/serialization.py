@@ -18,6 +18,7 @@ from lamina.losses import sequence as _ctc
 from lamina.losses import margin as _hinge
 from lamina.losses import probabilistic as _prob
 from lamina.losses import regression as _reg
+from lamina.losses import segmentation as _seg
 from lamina.losses.loss import Loss, LossFunctionWrapper, function_name
 
 LOSS_CLASSES = {
@@ -28,7 +29,7 @@ LOSS_CLASSES = {
         _reg.MeanSquaredLogarithmicError, _reg.CosineSimilarity, _reg.Huber, _reg.LogCosh,
         _prob.BinaryCrossentropy, _prob.BinaryFocalCrossentropy, _prob.CategoricalCrossentropy,
         _prob.CategoricalFocalCrossentropy, _prob.SparseCategoricalCrossentropy, _prob.KLDivergence, _prob.Poisson,
-        _hinge.Hinge, _hinge.SquaredHinge, _hinge.CategoricalHinge, _ctc.CTC,
+        _hinge.Hinge, _hinge.SquaredHinge, _hinge.CategoricalHinge, _ctc.CTC, _seg.Dice, _seg.Tversky,
     )
 }
 LOSS_FUNCTIONS = {
@@ -38,7 +39,8 @@ LOSS_FUNCTIONS = {
         _reg.mean_squared_logarithmic_error, _reg.cosine_similarity, _reg.huber, _reg.log_cosh,
         _prob.binary_crossentropy, _prob.binary_focal_crossentropy, _prob.categorical_crossentropy,
         _prob.categorical_focal_crossentropy, _prob.sparse_categorical_crossentropy, _prob.kl_divergence,
-        _prob.poisson, _hinge.hinge, _hinge.squared_hinge, _hinge.categorical_hinge, _ctc.ctc,
+        _prob.poisson, _hinge.hinge, _hinge.squared_hinge, _hinge.categorical_hinge, _ctc.ctc, _seg.dice,
+        _seg.tversky,
     )
 }
 LOSS_ALIASES = {

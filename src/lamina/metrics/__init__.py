@@ -65,8 +65,15 @@ from lamina.metrics.confusion import (
     TrueNegatives,
     TruePositives,
 )
+from lamina.metrics.f_score import F1Score, FBetaScore
 from lamina.metrics.margin import CategoricalHinge, Hinge, SquaredHinge
 from lamina.metrics.metric import Metric
+from lamina.metrics.operating_point import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
 from lamina.metrics.probabilistic import (
     BinaryCrossentropy,
     CategoricalCrossentropy,

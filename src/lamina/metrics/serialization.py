@@ -18,6 +18,8 @@ from lamina.core.naming import to_snake_case
 from lamina.losses.serialization import ALL_LOSSES
 from lamina.metrics import accuracy_metrics as _acc
 from lamina.metrics import confusion as _conf
+from lamina.metrics import f_score as _f
+from lamina.metrics import operating_point as _op
 from lamina.metrics import margin as _margin
 from lamina.metrics import probabilistic as _prob
 from lamina.metrics import reduction as _red
@@ -29,7 +31,8 @@ METRIC_CLASSES = [
     _reg.MeanSquaredError, _reg.RootMeanSquaredError, _reg.MeanAbsoluteError, _reg.MeanAbsolutePercentageError,
     _reg.MeanSquaredLogarithmicError, _reg.CosineSimilarity, _reg.LogCoshError, _reg.R2Score,
     _conf.AUC, _conf.FalseNegatives, _conf.FalsePositives, _conf.Precision, _conf.Recall, _conf.TrueNegatives,
-    _conf.TruePositives,
+    _conf.TruePositives, _op.SensitivityAtSpecificity, _op.SpecificityAtSensitivity, _op.PrecisionAtRecall,
+    _op.RecallAtPrecision, _f.FBetaScore, _f.F1Score,
     _margin.Hinge, _margin.SquaredHinge, _margin.CategoricalHinge,
     _prob.KLDivergence, _prob.Poisson, _prob.BinaryCrossentropy, _prob.CategoricalCrossentropy,
     _prob.SparseCategoricalCrossentropy,

@@ -23,19 +23,33 @@ import torch
 
 from lamina.core import config
 from lamina.core.dtypes import to_torch_dtype
-from lamina.core.symbolic import KerasTensor, any_symbolic, symbolic_call
+from lamina.core.symbolic import KerasTensor, symbolic_call
 from lamina.core.tensors import convert_to_tensor as _core_convert
+from lamina.core.variable import Variable
 
-_CONTAINERS = frozenset((list, tuple, dict))
+_MAYBE_SYMBOLIC = (KerasTensor, list, tuple, dict)
+# values that can never hold a symbolic tensor, checked by one set lookup (much cheaper than isinstance)
+_PLAIN = frozenset((torch.Tensor, torch.nn.Parameter, Variable, np.ndarray, int, float, bool, str, type(None),
+                    torch.dtype))
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 
 
 def _symbolic(value):
-    return isinstance(value, KerasTensor) or (type(value) in _CONTAINERS and any_symbolic(value))
+    """True if ``value`` is, or (in lists, tuples, dicts) contains, a KerasTensor."""
+    if isinstance(value, KerasTensor):
+        return True
+    for item in value.values() if isinstance(value, dict) else value:
+        if type(item) not in _PLAIN and isinstance(item, _MAYBE_SYMBOLIC) and _symbolic(item):
+            return True
+    return False
 
 
 def op(fn):
     """Make ``fn`` (an eager function on tensors) accept symbolic ``KerasTensor`` arguments too.
+
+    The eager path costs one set lookup per argument (tensors, arrays and numbers
+    are never inspected further); lists, tuples and dicts are searched for
+    symbolic tensors.
 
     Example:
         >>> @op
@@ -49,11 +63,11 @@ def op(fn):
     @functools.wraps(fn)
     def dispatch(*args, **kwargs):
         for value in args:
-            if _symbolic(value):
+            if type(value) not in _PLAIN and isinstance(value, _MAYBE_SYMBOLIC) and _symbolic(value):
                 return symbolic_call(fn, args, kwargs, name=name)
         if kwargs:
             for value in kwargs.values():
-                if _symbolic(value):
+                if type(value) not in _PLAIN and isinstance(value, _MAYBE_SYMBOLIC) and _symbolic(value):
                     return symbolic_call(fn, args, kwargs, name=name)
         return fn(*args, **kwargs)
 

@@ -12,7 +12,6 @@ Example:
 """
 import torch
 
-from lamina.core import config
 from lamina.core.dtypes import to_torch_dtype
 from lamina.ops.dispatch import number_operands, op, operands, to_tensor
 from lamina.ops.promotion import python_dtype, result_type

@@ -21,8 +21,8 @@ __all__ = [
     "all", "any", "cumsum", "cumprod", "logsumexp", "count_nonzero",
 ]
 
-_SMALL_INTS = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32)
-_LOW_PRECISION = (torch.float16, torch.bfloat16)
+_SMALL_INTS = frozenset((torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32))
+_LOW_PRECISION = frozenset((torch.float16, torch.bfloat16))
 
 
 def _dims(axis):

@@ -261,3 +261,19 @@ def test_std_over_no_axes_is_zero_like_numpy():
 def test_concatenate_axis_none_flattens_like_numpy():
     np.testing.assert_array_equal(ops.concatenate([x, x[0]], axis=None).numpy(),
                                   np.concatenate([x, x[0]], axis=None))
+
+
+@pytest.mark.parametrize("pad_width", [1, (2,), (1, 2), ((1, 2),), ((0, 1), (2, 0), (1, 1))])
+def test_pad_width_forms_follow_numpy(pad_width):
+    np.testing.assert_array_equal(ops.pad(x, pad_width).numpy(), np.pad(x, pad_width))
+    with pytest.raises(ValueError, match=r"pad: pad_width=\(\(1, 2\), \(3, 4\)\) must be an int"):
+        ops.pad(x, ((1, 2), (3, 4)))
+
+
+@pytest.mark.parametrize("name", ["add", "divide", "divide_no_nan", "maximum", "arctan2", "logaddexp", "matmul", "where"])
+def test_ops_take_nested_python_lists(name):
+    a, b = [[1.0, 2.0], [3.0, 0.5]], [[2.0, 0.0], [1.0, 4.0]]
+    args = ([[True, False], [False, True]], a, b) if name == "where" else (a, b)
+    expected = getattr(ops, name)(*[np.array(v, dtype="bool" if v is args[0] and name == "where" else "float32")
+                                    for v in args])
+    assert_same(getattr(ops, name)(*args), expected)

@@ -327,7 +327,7 @@ def softmax(x, axis=-1):
     """``exp(x) / sum(exp(x))`` along ``axis`` (an int, a tuple of axes, or ``None`` for all).
 
     Example:
-        >>> softmax([[1.0, 1.0], [0.0, 0.0]], axis=None).tolist()
+        >>> softmax([[0.0, 0.0], [0.0, 0.0]], axis=None).tolist()
         [[0.25, 0.25], [0.25, 0.25]]
     """
     return _normalized(F.softmax, x, axis)

@@ -113,6 +113,8 @@ def divide_no_nan(x1, x2):
         >>> divide_no_nan([1.0, 1.0], [2.0, 0.0]).tolist()
         [0.5, 0.0]
     """
+    x1 = x1 if isinstance(x1, (int, float)) else to_tensor(x1)
+    x2 = x2 if isinstance(x2, (int, float)) else to_tensor(x2)
     dtype = result_type(python_dtype(x1), python_dtype(x2), float)  # Python numbers weak, as Keras here
     x1, x2 = to_tensor(x1, dtype), to_tensor(x2, dtype)
     zero = x2 == 0

@@ -96,7 +96,7 @@ def result_type(*dtypes):
 
 
 def python_dtype(x):
-    """The dtype of a tensor, or the Python type (weak) of a number, for :func:`result_type`.
+    """The dtype of a tensor or array, or the Python type (weak) of a number, for :func:`result_type`.
 
     Example:
         >>> python_dtype(1.5), python_dtype(torch.ones(1))

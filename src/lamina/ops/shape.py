@@ -244,17 +244,23 @@ def roll(x, shift, axis=None):
 
 
 def _pad_pairs(pad_width, ndim):
-    """NumPy's pad_width (int, (a, b), or one pair per axis) as a list of ``ndim`` pairs."""
-    if isinstance(pad_width, torch.Tensor):
-        pad_width = pad_width.tolist()
-    if isinstance(pad_width, int):
-        return [(pad_width, pad_width)] * ndim
-    pad_width = [tuple(p) if isinstance(p, (list, tuple)) else (p, p) for p in pad_width]
-    if len(pad_width) == 1:
-        return pad_width * ndim
-    if len(pad_width) != ndim:
-        raise ValueError(f"pad: pad_width={pad_width} needs one (before, after) pair per axis ({ndim} axes)")
-    return pad_width
+    """NumPy's pad_width (``n``, ``(n,)``, ``(before, after)``, or one pair per axis) as ``ndim`` pairs."""
+    given = pad_width.tolist() if isinstance(pad_width, torch.Tensor) else pad_width
+    if isinstance(given, int):
+        return [(given, given)] * ndim
+    given = list(given)
+    if all(isinstance(p, int) for p in given):  # (n,) or (before, after): the same for every axis
+        if len(given) in (1, 2):
+            return [(given[0], given[-1])] * ndim
+    elif all(isinstance(p, (list, tuple)) and len(p) in (1, 2) for p in given):
+        pairs = [(p[0], p[-1]) for p in given]
+        if len(pairs) == 1:
+            return pairs * ndim
+        if len(pairs) == ndim:
+            return pairs
+    raise ValueError(
+        f"pad: pad_width={pad_width!r} must be an int, a (before, after) pair, or one pair per axis ({ndim} axes)"
+    )
 
 
 @op

@@ -300,3 +300,17 @@ def test_top_level_exports():
     assert lamina.GradientTape is GradientTape
     assert lamina.clip_by_value and lamina.clip_by_norm and lamina.clip_by_global_norm
     assert lamina.ops.add and lamina.random.SeedGenerator
+
+
+def test_a_constant_watched_by_two_open_tapes_stays_watched_until_both_close():
+    c = torch.tensor(2.0)
+    with GradientTape() as outer:
+        with GradientTape() as inner:
+            inner.watch(c)
+            outer.watch(c)
+            a = c * c
+        inner.gradient(a, c)
+        assert c.requires_grad  # the outer tape is still open
+        b = a + c * 10  # recorded after the inner tape closed
+    assert not c.requires_grad
+    assert float(outer.gradient(b, c)) == 14.0

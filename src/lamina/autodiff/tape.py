@@ -157,10 +157,15 @@ class GradientTape:
                     "it is not watched", stacklevel=2,
                 )
                 continue
+            if id(t) in self._watched:
+                continue
             self._watched[id(t)] = t
-            if not t.requires_grad:  # a constant (a leaf): make it require grad while the tape is open
-                entry = _watch_counts.setdefault(id(t), [t, 0])
+            entry = _watch_counts.get(id(t))
+            if entry is not None:  # another open tape made it require grad: keep it so until both close
                 entry[1] += 1
+                self._flipped.append(t)
+            elif not t.requires_grad:  # a constant (a leaf): make it require grad while the tape is open
+                _watch_counts[id(t)] = [t, 1]
                 self._flipped.append(t)
                 t.requires_grad_(True)
 

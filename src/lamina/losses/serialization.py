@@ -19,7 +19,7 @@ from lamina.losses import margin as _hinge
 from lamina.losses import probabilistic as _prob
 from lamina.losses import regression as _reg
 from lamina.losses import segmentation as _seg
-from lamina.losses.loss import Loss, LossFunctionWrapper, function_name
+from lamina.losses.loss import Loss, LossFunctionWrapper
 
 LOSS_CLASSES = {
     cls.__name__: cls

@@ -55,6 +55,15 @@ ALL_METRICS.update({
 })
 
 
+METRIC_FUNCTIONS = {
+    fn.__name__: fn
+    for fn in (
+        _acc.accuracy, _acc.binary_accuracy, _acc.categorical_accuracy, _acc.sparse_categorical_accuracy,
+        _acc.top_k_categorical_accuracy, _acc.sparse_top_k_categorical_accuracy,
+    )
+}
+
+
 def serialize(metric):
     """``{'class_name', 'config'}`` for a metric object; a function's name for a function.
 
@@ -130,11 +139,3 @@ def get(identifier):
         )
     return obj
 
-
-METRIC_FUNCTIONS = {
-    fn.__name__: fn
-    for fn in (
-        _acc.accuracy, _acc.binary_accuracy, _acc.categorical_accuracy, _acc.sparse_categorical_accuracy,
-        _acc.top_k_categorical_accuracy, _acc.sparse_top_k_categorical_accuracy,
-    )
-}

@@ -24,6 +24,7 @@ def test_get_accepts_every_keras_name(keras):
 def test_get_functions_classes_configs_and_callables():
     assert losses.get("mse") is losses.mean_squared_error
     assert losses.get("kullback_leibler_divergence") is losses.kl_divergence
+    assert losses.get("cosine_proximity") is losses.cosine_similarity and losses.get("logcosh") is losses.log_cosh
     assert isinstance(losses.get("Huber"), losses.Huber)
     assert isinstance(losses.get(losses.Huber), losses.Huber)
     loss = losses.get({"class_name": "BinaryCrossentropy", "config": {"from_logits": True}})

@@ -53,6 +53,7 @@ LOSS_ALIASES = {
     "kullback_leibler_divergence": _prob.kl_divergence,
     "logcosh": _reg.log_cosh,
     "huber_loss": _reg.huber,
+    "cosine_proximity": _reg.cosine_similarity,  # Keras 2's name (also minimised at -1)
 }
 ALL_LOSSES = {**LOSS_CLASSES, **LOSS_FUNCTIONS, **LOSS_ALIASES}
 

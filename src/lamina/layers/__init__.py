@@ -33,6 +33,8 @@ from lamina.layers.reshaping.reshape import Reshape
 from lamina.layers.attention import AdditiveAttention, Attention, MultiHeadAttention
 from lamina.layers.core.embedding import Embedding
 from lamina.layers.core.masking import Masking
+from lamina.layers.preprocessing import (CategoryEncoding, Discretization, Hashing, IntegerLookup, Normalization,
+                                         StringLookup, TextVectorization)
 from lamina.layers.rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
                                StackedRNNCells, TimeDistributed)
 

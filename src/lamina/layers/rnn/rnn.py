@@ -15,6 +15,7 @@ Example:
 import torch
 
 from lamina.core import registry, tree
+from lamina.core.dtypes import to_torch_dtype
 from lamina.core.identifiers import serialize_object
 from lamina.core.symbolic import KerasTensor, in_symbolic_scope
 from lamina.layers.input_spec import InputSpec
@@ -191,6 +192,8 @@ class RNN(Layer):
                 mask = mask[0]
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
+        if not sequences.is_floating_point():  # e.g. one-hot bool arrays, as Keras casts them
+            sequences = sequences.to(to_torch_dtype(self.compute_dtype))
         if sequences.dim() < 3 or sequences.shape[1] == 0:
             raise ValueError(f"{self._label} expects inputs (batch, timesteps, features) with at least one "
                              f"timestep; received shape {tuple(sequences.shape)}")

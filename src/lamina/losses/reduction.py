@@ -21,6 +21,7 @@ Example:
 import torch
 
 from lamina.core.dtypes import to_torch_dtype
+from lamina.core.tensors import convert_to_tensor
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 _KERAS2_REDUCTIONS = {"auto": "sum_over_batch_size"}
@@ -96,8 +97,6 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 def _as_float(x, dtype):
     if isinstance(x, torch.Tensor):
         return x if x.dtype == dtype else x.to(dtype)
-    from lamina.core.tensors import convert_to_tensor
-
     return convert_to_tensor(x, dtype=dtype)
 
 

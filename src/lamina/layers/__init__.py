@@ -30,6 +30,27 @@ from lamina.layers.reshaping.repeat_vector import RepeatVector
 from lamina.layers.reshaping.reshape import Reshape
 
 # -- layer families added by other modules: one import line each, below ------------------
+from lamina.layers.convolutional.conv import Conv1D, Conv2D, Conv3D
+from lamina.layers.convolutional.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
+from lamina.layers.convolutional.depthwise_conv import DepthwiseConv1D, DepthwiseConv2D
+from lamina.layers.convolutional.separable_conv import SeparableConv1D, SeparableConv2D
+from lamina.layers.convolutional.aliases import *  # noqa: F401,F403  (Keras 2 names: Convolution2D, MaxPool2D, ...)
+from lamina.layers.normalization.batch_normalization import BatchNormalization
+from lamina.layers.normalization.group_normalization import GroupNormalization
+from lamina.layers.normalization.layer_normalization import LayerNormalization
+from lamina.layers.normalization.unit_normalization import UnitNormalization
+from lamina.layers.pooling.global_pooling import (GlobalAveragePooling1D, GlobalAveragePooling2D,
+                                                  GlobalAveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+                                                  GlobalMaxPooling3D)
+from lamina.layers.pooling.pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, MaxPooling1D,
+                                           MaxPooling2D, MaxPooling3D)
+from lamina.layers.regularization.alpha_dropout import AlphaDropout
+from lamina.layers.regularization.gaussian_dropout import GaussianDropout
+from lamina.layers.regularization.gaussian_noise import GaussianNoise
+from lamina.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from lamina.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D
+from lamina.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
+from lamina.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from lamina.layers.attention import AdditiveAttention, Attention, MultiHeadAttention
 from lamina.layers.core.embedding import Embedding
 from lamina.layers.core.masking import Masking

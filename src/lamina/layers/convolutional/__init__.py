@@ -1,0 +1,1 @@
+"""Layer family package; the public names are re-exported by ``lamina.layers``."""

@@ -52,3 +52,14 @@ def test_variable_does_not_share_memory_with_numpy_input():
     v = Variable(array)
     v.assign_add([1.0, 1.0, 1.0])
     np.testing.assert_array_equal(array, [1.0, 1.0, 1.0])
+
+
+def test_numpy_operands_on_either_side():
+    w = Variable(np.eye(2), name="w")
+    x = np.array([[1.0, 2.0]])
+    product = x @ w
+    assert isinstance(product, torch.Tensor) and product.requires_grad
+    np.testing.assert_allclose((w - x).detach().numpy(), np.eye(2) - x)
+    np.testing.assert_allclose((x - w).detach().numpy(), x - np.eye(2))
+    (product.sum() * 2).backward()
+    np.testing.assert_allclose(w.grad.numpy(), [[2.0, 2.0], [4.0, 4.0]])

@@ -182,6 +182,24 @@ class Variable(torch.nn.Parameter):
     __str__ = __repr__
 
 
+def _numpy_operand(method):
+    """Wrap a Tensor operator so NumPy operands work, as they do with TensorFlow variables."""
+
+    def operator(self, other):
+        if isinstance(other, np.ndarray) or isinstance(other, np.generic):
+            other = torch.as_tensor(np.asarray(other), dtype=self.dtype if self.is_floating_point() else None,
+                                    device=self.device)
+        return method(self, other)
+
+    operator.__name__ = method.__name__
+    return operator
+
+
+for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+              "__rtruediv__", "__matmul__", "__rmatmul__", "__pow__", "__rpow__"):
+    setattr(Variable, _name, _numpy_operand(getattr(torch.Tensor, _name)))
+
+
 def _rebuild_variable(data, requires_grad, state):
     var = torch.nn.Parameter.__new__(Variable, data, requires_grad)
     var.__dict__.update(state)

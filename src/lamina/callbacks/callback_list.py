@@ -109,13 +109,18 @@ class CallbackList(Callback):
         if not callbacks:
             return
         plain = None
+        by_keyword = "batch" in hook  # as Keras: batch hooks get logs=..., the others positionally
         for callback in callbacks:
             if getattr(callback, "accepts_lazy_logs", False) and isinstance(logs, LazyLogs):
-                getattr(callback, hook)(*args, logs)
+                value = logs
             else:
                 if plain is None:
                     plain = pythonify_logs(logs)
-                getattr(callback, hook)(*args, plain)
+                value = plain
+            if by_keyword:
+                getattr(callback, hook)(*args, logs=value)
+            else:
+                getattr(callback, hook)(*args, value)
 
     # -- hooks -------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
@@ -166,7 +171,7 @@ class CallbackList(Callback):
     def on_predict_batch_end(self, batch, logs=None):
         callbacks = self._plan["on_predict_batch_end"]
         for callback in callbacks:  # outputs are arrays, passed as they are (Keras does the same)
-            callback.on_predict_batch_end(batch, logs)
+            callback.on_predict_batch_end(batch, logs=logs)
 
     def __iter__(self):
         return iter(self.callbacks)

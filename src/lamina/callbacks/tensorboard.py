@@ -15,11 +15,16 @@ Example:
     ['train', 'validation']
 """
 import os
+import sys
+import types
 
 from lamina.callbacks.callback import Callback
 
 
 def _summary_writer_class():
+    # TensorBoard writes through tensorflow.io.gfile when `import tensorflow` works; under `lamina run` that
+    # name is lamina's TensorFlow subset, which has no gfile. Its own stub writes local event files just as well.
+    sys.modules.setdefault("tensorboard.compat.notf", types.ModuleType("tensorboard.compat.notf"))
     try:
         from torch.utils.tensorboard import SummaryWriter
     except ImportError as error:

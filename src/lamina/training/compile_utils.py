@@ -380,6 +380,7 @@ class CompileMetrics(Metric):
                 metric.update_state(targets[index], predictions[index], sample_weight=weights[index])
 
     def result(self):
+        """``{log name: value}`` of every metric (empty before the first update)."""
         return {name: metric.result() for _, name, metric in self._plain + self._weighted}
 
     def reset_state(self):

@@ -203,8 +203,8 @@ class Trainer:
         out = []
         if self._loss_tracker is not None:
             out.append(self._loss_tracker)
-        if self._compile_metrics is not None and self._compile_metrics.built:
-            out.append(self._compile_metrics)
+        if self._compile_metrics is not None:
+            out.append(self._compile_metrics)  # builds itself on its first update
         if self._compile_loss is not None:
             out.extend(self._compile_loss.metrics)
         seen = {id(m) for m in out} | {id(self._compile_metrics)}

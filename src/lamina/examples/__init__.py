@@ -1,0 +1,1 @@
+"""Runnable examples written as user code (``python -m lamina.examples.<name>``)."""

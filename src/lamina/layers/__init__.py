@@ -56,8 +56,8 @@ from lamina.layers.core.embedding import Embedding
 from lamina.layers.core.masking import Masking
 from lamina.layers.preprocessing import (CategoryEncoding, Discretization, Hashing, IntegerLookup, Normalization,
                                          StringLookup, TextVectorization)
-from lamina.layers.rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
-                               StackedRNNCells, TimeDistributed)
+from lamina.layers.rnn import (GRU, LSTM, RNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, ConvLSTMCell,
+                               GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell, StackedRNNCells, TimeDistributed)
 
 
 def serialize(layer):

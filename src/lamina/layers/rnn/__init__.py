@@ -14,3 +14,4 @@ from lamina.layers.rnn.rnn import RNN
 from lamina.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
 from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from lamina.layers.rnn.time_distributed import TimeDistributed
+from lamina.layers.rnn.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, ConvLSTMCell

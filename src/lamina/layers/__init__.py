@@ -30,6 +30,16 @@ from lamina.layers.reshaping.repeat_vector import RepeatVector
 from lamina.layers.reshaping.reshape import Reshape
 
 # -- layer families added by other modules: one import line each, below ------------------
+from lamina.layers.augmentation.center_crop import CenterCrop
+from lamina.layers.augmentation.random_brightness import RandomBrightness
+from lamina.layers.augmentation.random_contrast import RandomContrast
+from lamina.layers.augmentation.random_crop import RandomCrop
+from lamina.layers.augmentation.random_flip import RandomFlip
+from lamina.layers.augmentation.random_rotation import RandomRotation
+from lamina.layers.augmentation.random_translation import RandomTranslation
+from lamina.layers.augmentation.random_zoom import RandomZoom
+from lamina.layers.augmentation.rescaling import Rescaling
+from lamina.layers.augmentation.resizing import Resizing
 from lamina.layers.convolutional.conv import Conv1D, Conv2D, Conv3D
 from lamina.layers.convolutional.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from lamina.layers.convolutional.depthwise_conv import DepthwiseConv1D, DepthwiseConv2D

@@ -1,0 +1,1 @@
+"""Image preprocessing and augmentation layers (Rescaling, Resizing, CenterCrop, Random*); re-exported by ``lamina.layers``."""

@@ -66,3 +66,12 @@ def test_tree_round_trip():
     flat = tree.flatten(structure)
     assert flat == [4, 1, 2, 3]
     assert tree.pack_sequence_as(structure, flat) == structure
+
+
+def test_convert_to_tensor_handles_reversed_and_readonly_arrays():
+    from lamina.core.tensors import convert_to_tensor
+
+    array = np.arange(6, dtype="float32").reshape(2, 3)
+    assert convert_to_tensor(array[:, ::-1]).tolist() == [[2.0, 1.0, 0.0], [5.0, 4.0, 3.0]]
+    array.flags.writeable = False
+    assert convert_to_tensor(array).sum().item() == 15.0

@@ -40,8 +40,8 @@ def convert_to_tensor(x, dtype=None, device=None):
             torch_dtype = to_torch_dtype(None)
         if x.dtype == object:
             raise TypeError(f"Cannot convert a NumPy array of dtype object (shape {x.shape}) to a tensor")
-        if not x.flags.writeable or x.dtype.byteorder not in "=|":
-            x = np.ascontiguousarray(x).copy()
+        if not x.flags.writeable or x.dtype.byteorder not in "=|" or any(st < 0 for st in x.strides):
+            x = np.ascontiguousarray(x).copy()  # torch cannot wrap read-only, byte-swapped or reversed arrays
         return torch.as_tensor(x, dtype=torch_dtype, device=device)
     if isinstance(x, (float, np.floating)) and torch_dtype is None:
         torch_dtype = to_torch_dtype(None)

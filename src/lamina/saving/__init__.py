@@ -58,7 +58,8 @@ def get_registered_name(obj):
         >>> get_registered_name(Dense)
         'Dense'
     """
-    return getattr(obj, "_registered_name", None) or getattr(obj, "__name__", type(obj).__name__)
+    own = obj.__dict__.get("_registered_name") if hasattr(obj, "__dict__") else None
+    return own or getattr(obj, "__name__", type(obj).__name__)
 
 
 def get_registered_object(name, custom_objects=None):

@@ -36,7 +36,7 @@ def _function_value(fn, kind):
         if registered and registry.lookup(registered) is fn:
             return registered
         try:
-            found = (losses_module.deserialize_function(name) if kind == "loss"
+            found = (losses_module.serialization.deserialize_function(name) if kind == "loss"
                      else metrics_module.deserialize_function(name))
         except ValueError:
             found = None

@@ -122,7 +122,7 @@ def export_model(model, filepath, format="torchscript", example_inputs=None, ver
 
 def _torch_export(module, inputs):
     batch = torch.export.Dim("batch", min=1)
-    dynamic = tuple({0: batch} if x.dim() > 0 else None for x in inputs)
+    dynamic = (tuple({0: batch} if x.dim() > 0 else None for x in inputs),)  # forward(*inputs): one varargs tuple
     try:
         return torch.export.export(module, tuple(inputs), dynamic_shapes=dynamic, strict=False)
     except Exception as error:  # some graphs specialise the batch size; export them for the example's size

@@ -75,12 +75,29 @@ def write_layer_weights(group, model):
     set_string_list(group.create_group("top_level_model_weights"), "weight_names", [])
 
 
+def _canonical_loss(value):
+    """Loss aliases (``'mse'``) as their function names: Keras 3's HDF5 loader cannot resolve the aliases."""
+    import inspect
+
+    from lamina.losses.serialization import ALL_LOSSES
+
+    if isinstance(value, str):
+        found = ALL_LOSSES.get(value)
+        return found.__name__ if found is not None and not inspect.isclass(found) else value
+    if isinstance(value, list):
+        return [_canonical_loss(v) for v in value]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {k: _canonical_loss(v) for k, v in value.items()}
+    return value
+
+
 def _training_config(model):
     config = serialize_compile_config(model)
     if config is None:
         return None
     config = dict(config)
     config["optimizer_config"] = config.pop("optimizer")
+    config["loss"] = _canonical_loss(config.get("loss"))
     return config
 
 

@@ -110,7 +110,7 @@ def load_scope(safe_mode=True, custom_objects=None):
 
 def _registered_name(cls):
     """``'package>Name'`` for classes registered under a package, else the plain registered name."""
-    name = getattr(cls, "_registered_name", None) or cls.__name__
+    name = cls.__dict__.get("_registered_name") or cls.__name__  # not inherited: a subclass is its own class
     for key in registry.registered_names():
         if key.endswith(f">{name}") and registry.lookup(key) is cls:
             return key
@@ -154,7 +154,6 @@ def serialize_layer(layer):
         from lamina.models.functional_config import functional_get_config
 
         config = functional_get_config(layer)
-        cls = Functional if getattr(cls, "_registered_name", None) is None and cls.__name__ == "Functional" else cls
     elif isinstance(layer, Sequential) and not _defines(cls, "get_config", Sequential):
         config = sequential_get_config(layer)
     elif isinstance(layer, Lambda):
@@ -359,6 +358,7 @@ def deserialize_layer(config, custom_objects=None, what=None):
         what = f"layer {name!r}" if isinstance(name, str) else "layer"
     cls = lookup_layer_class(config, what)
     from lamina.layers.core.lambda_layer import Lambda
+    from lamina.layers.layer import Layer
     from lamina.models.functional import Functional
     from lamina.models.model import Model
     from lamina.models.sequential import Sequential
@@ -366,17 +366,26 @@ def deserialize_layer(config, custom_objects=None, what=None):
     if issubclass(cls, Sequential) and not _defines(cls, "from_config", Sequential):
         return sequential_from_config(cls, inner, what)
     functional_like = isinstance(inner, dict) and "layers" in inner and "input_layers" in inner
-    if (issubclass(cls, Functional) or (cls is Model and functional_like)) and not _defines(
-            cls, "from_config", Functional):
-        from lamina.models.functional_config import functional_from_config
+    if issubclass(cls, Functional) or (issubclass(cls, Model) and functional_like):
+        # a functional model, or a Model subclass built the functional way without its own from_config
+        if not _defines(cls, "from_config", Functional if issubclass(cls, Functional) else Model):
+            from lamina.models.functional_config import functional_from_config
 
-        if not isinstance(inner, dict):
-            raise LoadError(f"{what}: a functional model's config must be a dict")
-        return functional_from_config(Functional if cls is Model else cls, inner)
+            if not isinstance(inner, dict):
+                raise LoadError(f"{what}: a functional model's config must be a dict")
+            return functional_from_config(Functional if cls is Model else cls, inner)
     if not isinstance(inner, dict):
         raise LoadError(f"{what}: the 'config' of a {cls.__name__} must be a dict; found {type(inner).__name__}")
     if issubclass(cls, Lambda):
         return _lambda_from_config(cls, inner, what)
+    from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper
+
+    if issubclass(cls, TorchModuleWrapper) and not _defines(cls, "from_config", Layer):
+        raise LoadError(
+            f"{what}: a TorchModuleWrapper holds an arbitrary torch module ({inner.get('module')!r}), which a config "
+            "cannot describe without code. Build the model in code and load its weights with load_weights(), or "
+            "wrap the module in a Layer subclass with get_config() registered with register_lamina_serializable."
+        )
     return construct(cls, inner, what)
 
 

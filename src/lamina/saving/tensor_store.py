@@ -64,7 +64,8 @@ def encode_tensors(tensors, metadata=None):
         True
     """
     plain = {name: tensor.detach().to("cpu").contiguous().clone() for name, tensor in tensors.items()}
-    return _st_save(plain, metadata={str(k): str(v) for k, v in (metadata or {}).items()})
+    # (an empty metadata dict with no tensors makes safetensors 0.8 write an invalid header: pass None)
+    return _st_save(plain, metadata={str(k): str(v) for k, v in metadata.items()} if metadata else None)
 
 
 def read_header(data, label):

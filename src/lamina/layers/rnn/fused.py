@@ -78,7 +78,9 @@ def _run(kernel_fn, x, hidden, params, mask, go_backwards, return_sequences, zer
     if plan is None:
         if go_backwards:
             x = x.flip(1)
-        result = kernel_fn(x, hx if len(hx) > 1 else hx[0], params, True, 1, 0.0, False, False, True)
+        # train=grad mode: cuDNN keeps what its backward needs only in training mode (dropout is 0 either way)
+        result = kernel_fn(x, hx if len(hx) > 1 else hx[0], params, True, 1, 0.0, torch.is_grad_enabled(), False,
+                           True)
         outputs, final = result[0], result[1:]
         final = tuple(h.squeeze(0) for h in final)
         return final[0], (outputs if return_sequences else None), final
@@ -94,8 +96,8 @@ def _run(kernel_fn, x, hidden, params, mask, go_backwards, return_sequences, zer
     order_dev = order.to(x.device)
     packed = torch.nn.utils.rnn.pack_padded_sequence(x.index_select(0, order_dev), sorted_lengths, batch_first=True)
     hx = tuple(h.index_select(1, order_dev) for h in hx)
-    result = kernel_fn(packed.data, packed.batch_sizes, hx if len(hx) > 1 else hx[0], params, True, 1, 0.0, False,
-                       False)
+    result = kernel_fn(packed.data, packed.batch_sizes, hx if len(hx) > 1 else hx[0], params, True, 1, 0.0,
+                       torch.is_grad_enabled(), False)
     unsort = invert_permutation(order_dev)
     final = tuple(h.squeeze(0).index_select(0, unsort) for h in result[1:])
     last = final[0]

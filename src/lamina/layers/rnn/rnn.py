@@ -167,15 +167,15 @@ class RNN(Layer):
                 )
             return tree.map_structure(
                 lambda s: torch.as_tensor(s, dtype=sequences.dtype, device=sequences.device), states)
-        if self.stateful:
+        if self.stateful and not in_symbolic_scope():  # stand-ins must not create or check the stored states
             if self._states is None:
                 self._states = self.get_initial_state(batch)
             expected = tree.flatten(self._states)[0].shape[0]
             if expected != batch:
                 raise ValueError(
                     f"{self._label} is stateful with batch size {expected}, but received a batch of {batch} "
-                    "sequences; a stateful RNN needs the same batch size on every call (call reset_states() "
-                    "after changing it is not enough: rebuild the layer with the new batch size)"
+                    "sequences; a stateful RNN needs the same batch size on every call (build a new layer for "
+                    "another batch size)"
                 )
             states = self._states
         else:
@@ -188,8 +188,6 @@ class RNN(Layer):
         if isinstance(sequences, (list, tuple)):  # Keras 2: layer([x, h0, c0])
             sequences, rest = sequences[0], list(sequences[1:])
             initial_state = rest or initial_state
-            if isinstance(mask, (list, tuple)):
-                mask = mask[0]
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
         if not sequences.is_floating_point():  # e.g. one-hot bool arrays, as Keras casts them

@@ -137,6 +137,26 @@ def to_tensors(structure, device, what):
     return _to_tensor(structure, device, what)
 
 
+def to_tensor_triple(x, y, sample_weight, device, what, class_weight=None):
+    """``(x, y, sample_weight)`` as tensors on ``device``, same number of samples, class weights folded in.
+
+    Example:
+        >>> x, y, w = to_tensor_triple(np.ones((3, 2)), [0, 1, 1], None, torch.device("cpu"), "fit", {1: 2.0})
+        >>> w.tolist()
+        [1.0, 2.0, 2.0]
+    """
+    x = to_tensors(x, device, "x")
+    y = to_tensors(y, device, "y")
+    sample_weight = to_tensors(sample_weight, device, "sample_weight")
+    if class_weight is not None:
+        if sample_weight is not None:
+            raise ValueError(f"{what}: class_weight and sample_weight cannot both be given; fold the class weights "
+                             "into sample_weight")
+        sample_weight = class_weight_to_sample_weight(y, class_weight)
+    check_lengths(x, y, sample_weight, what)
+    return x, y, sample_weight
+
+
 def class_weight_to_sample_weight(y, class_weight, dtype=torch.float32):
     """Per-sample weights from ``class_weight`` ({class index: weight}) and the targets ``y``.
 
@@ -167,7 +187,13 @@ def class_weight_to_sample_weight(y, class_weight, dtype=torch.float32):
     return table[labels]
 
 
-def _check_lengths(x, y, sample_weight, what):
+def check_lengths(x, y, sample_weight, what):
+    """The number of samples, after checking that every array has it as its first dimension.
+
+    Example:
+        >>> check_lengths(torch.zeros(3, 2), torch.zeros(3), None, "fit")
+        3
+    """
     named = []
     for label, structure in (("x", x), ("y", y), ("sample_weight", sample_weight)):
         for index, leaf in enumerate(tree.flatten(structure)):
@@ -234,7 +260,7 @@ class ArrayAdapter:
     """
 
     def __init__(self, x, y, sample_weight, batch_size, shuffle, steps=None, what="fit"):
-        self.num_samples = _check_lengths(x, y, sample_weight, what)
+        self.num_samples = check_lengths(x, y, sample_weight, what)
         if self.num_samples == 0:
             raise ValueError(f"{what}: the data has no samples (x has length 0)")
         self.batch_size = batch_size
@@ -438,14 +464,7 @@ def make_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
         batch_size = DEFAULT_BATCH_SIZE if batch_size is None else batch_size
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
             raise ValueError(f"{what}: batch_size must be a positive int; received batch_size={batch_size!r}")
-        x = to_tensors(x, device, "x")
-        y = to_tensors(y, device, "y")
-        sample_weight = to_tensors(sample_weight, device, "sample_weight")
-        if class_weight is not None:
-            if sample_weight is not None:
-                raise ValueError(f"{what}: class_weight and sample_weight cannot both be given; fold the class "
-                                 "weights into sample_weight")
-            sample_weight = class_weight_to_sample_weight(y, class_weight)
+        x, y, sample_weight = to_tensor_triple(x, y, sample_weight, device, what, class_weight)
         return ArrayAdapter(x, y, sample_weight, batch_size, shuffle, steps, what)
     for name, value in (("y", y), ("sample_weight", sample_weight)):
         if value is not None:

@@ -51,8 +51,11 @@ _MISPLACED = {
     "lr": "lr (the learning rate) is an argument of the optimizer: compile(optimizer=RMSprop(learning_rate=...))",
     "learning_rate": "learning_rate is an argument of the optimizer: compile(optimizer=RMSprop(learning_rate=...))",
 }
-# Keras 2 compile() keywords that are accepted when they ask for the default behaviour
-_LEGACY_COMPILE = ("sample_weight_mode", "target_tensors", "experimental_run_tf_function", "distribute")
+# Keras 2 compile() keywords, accepted with these values (which ask for what lamina does anyway)
+_LEGACY_COMPILE = {"sample_weight_mode": (None, "temporal"), "target_tensors": (None,),
+                   "experimental_run_tf_function": (None, True, False), "distribute": (None,)}
+# Keras 2 data-loading keywords of fit/evaluate/predict; lamina loads batches in the training process
+_LEGACY_LOADING = ("max_queue_size", "workers", "use_multiprocessing")
 
 
 def _overridden(obj, name):
@@ -66,6 +69,13 @@ def _batch_size_of(x):
         if leaf is not None and hasattr(leaf, "shape"):
             return leaf.shape[0]
     return 1
+
+
+def _reject_unknown(kwargs, method):
+    for key in _LEGACY_LOADING:
+        kwargs.pop(key, None)
+    if kwargs:
+        raise TypeError(f"{method}() got unexpected keyword argument(s) {sorted(kwargs)}")
 
 
 def _check_verbose(verbose, method):
@@ -132,7 +142,7 @@ class Trainer:
         for key, value in kwargs.items():
             if key in _MISPLACED:
                 raise TypeError(f"compile() got an unexpected keyword argument {key!r}: {_MISPLACED[key]}")
-            if key in _LEGACY_COMPILE and value in (None, False, "temporal" if key == "sample_weight_mode" else None):
+            if key in _LEGACY_COMPILE and value in _LEGACY_COMPILE[key]:
                 continue
             raise TypeError(
                 f"compile() got an unexpected keyword argument {key!r}. Its arguments are optimizer, loss, "
@@ -380,7 +390,8 @@ class Trainer:
         return y_pred
 
     def _step_function(self, kind):
-        """``fn((x, y, sample_weight)) -> logs or None``: the fast path unless a step is overridden."""
+        """``(fn, lazy)``: ``fn((x, y, sample_weight))`` runs one step; ``lazy`` means it returns no logs
+        (the built-in steps: the logs are the metric results, read when needed)."""
         if kind == "train":
             if not _overridden(self, "train_step") and not _overridden(self, "compute_metrics"):
                 def fast_train(batch):
@@ -390,13 +401,13 @@ class Trainer:
                         if self._compile_metrics is not None:
                             self._compile_metrics.update_state(y, y_pred, sample_weight)
 
-                return fast_train
+                return fast_train, True
 
             def custom_train(batch):
                 with capture_scope():
                     return self.train_step(data_module.pack_x_y_sample_weight(*batch))
 
-            return custom_train
+            return custom_train, False
         if not _overridden(self, "test_step") and not _overridden(self, "compute_metrics"):
             def fast_test(batch):
                 x, y, sample_weight = batch
@@ -405,13 +416,13 @@ class Trainer:
                     if self._compile_metrics is not None:
                         self._compile_metrics.update_state(y, y_pred, sample_weight)
 
-            return fast_test
+            return fast_test, True
 
         def custom_test(batch):
             with torch.no_grad(), capture_scope():
                 return self.test_step(data_module.pack_x_y_sample_weight(*batch))
 
-        return custom_test
+        return custom_test, False
 
     # -- fit ---------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
@@ -428,10 +439,7 @@ class Trainer:
         """
         if "nb_epoch" in kwargs:
             epochs = kwargs.pop("nb_epoch")
-        for legacy in ("max_queue_size", "workers", "use_multiprocessing"):
-            kwargs.pop(legacy, None)
-        if kwargs:
-            raise TypeError(f"fit() got unexpected keyword argument(s) {sorted(kwargs)}")
+        _reject_unknown(kwargs, "fit")
         self._require_compiled("fit")
         _check_verbose(verbose, "fit")
         if not isinstance(epochs, int) or epochs < 0:
@@ -454,11 +462,8 @@ class Trainer:
                     f"fit: validation_split only works with NumPy arrays or torch tensors, but x is a "
                     f"{type(x).__name__}; pass validation_data=... instead"
                 )
-            x, y, sample_weight = (data_module.to_tensors(v, device, name) for v, name in
-                                   ((x, "x"), (y, "y"), (sample_weight, "sample_weight")))
-            data_module._check_lengths(x, y, sample_weight, "fit")
             (x, y, sample_weight), validation_data = data_module.split_for_validation(
-                x, y, sample_weight, validation_split)
+                *data_module.to_tensor_triple(x, y, sample_weight, device, "fit"), validation_split)
         train_data = data_module.make_adapter(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight,
                                               device, "fit")
         if getattr(train_data, "single_pass", False) and steps_per_epoch is None and epochs - initial_epoch > 1:
@@ -477,8 +482,7 @@ class Trainer:
             callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                          verbose=verbose, epochs=epochs, steps=train_data.num_batches)
         self._weight_state = WeightState(self)
-        step = self._step_function("train")
-        lazy = step.__name__ == "fast_train"
+        step, lazy = self._step_function("train")
         wants_begin = callback_list.wants("on_train_batch_begin")
         wants_end = callback_list.wants("on_train_batch_end")
         self.stop_training = False
@@ -518,18 +522,18 @@ class Trainer:
         return (epoch + 1) in validation_freq
 
     def _validation_adapter(self, validation_data, batch_size, steps, device, epochs, validation_freq):
-        if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3):
+        if isinstance(validation_data, (tuple, list)):
+            if len(validation_data) not in (2, 3):
+                raise ValueError(
+                    "fit: validation_data must be (x_val, y_val), (x_val, y_val, sample_weight) or a dataset; "
+                    f"received a {type(validation_data).__name__} of {len(validation_data)} element(s)"
+                )
             vx, vy, vsw = data_module.unpack_x_y_sample_weight(validation_data)
             adapter = data_module.make_adapter(vx, vy, vsw, batch_size if data_module.is_array_data(vx) else None,
                                                False, steps, None, device, "validation_data")
         elif data_module.is_array_data(validation_data):
-            raise ValueError(
-                "fit: validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight), or a dataset; "
-                f"received a {type(validation_data).__name__} of {len(validation_data)} element(s)"
-                if isinstance(validation_data, (list, tuple)) else
-                "fit: validation_data must be a tuple (x_val, y_val) or a dataset; received a single array (the "
-                "targets are missing)"
-            )
+            raise ValueError("fit: validation_data must be (x_val, y_val) or a dataset; received a single array "
+                             "(the targets are missing)")
         else:
             adapter = data_module.make_adapter(validation_data, None, None, None, False, steps, None, device,
                                                "validation_data")
@@ -554,10 +558,7 @@ class Trainer:
             >>> model.evaluate(np.zeros((4, 2)), np.full((4, 1), 2.0), verbose=0)
             [4.0, 2.0]
         """
-        for legacy in ("max_queue_size", "workers", "use_multiprocessing"):
-            kwargs.pop(legacy, None)
-        if kwargs:
-            raise TypeError(f"evaluate() got unexpected keyword argument(s) {sorted(kwargs)}")
+        _reject_unknown(kwargs, "evaluate")
         self._require_compiled("evaluate")
         _check_verbose(verbose, "evaluate")
         adapter = data_module.make_adapter(x, y, sample_weight, batch_size, False, steps, None, self._device(),
@@ -576,8 +577,7 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     def _evaluate_loop(self, adapter, callback_list):
-        step = self._step_function("test")
-        lazy = step.__name__ == "fast_test"
+        step, lazy = self._step_function("test")
         wants_begin = callback_list.wants("on_test_batch_begin")
         wants_end = callback_list.wants("on_test_batch_end")
         self.reset_metrics()
@@ -607,10 +607,7 @@ class Trainer:
             >>> model.predict(np.ones((70, 2)), batch_size=32, verbose=0).shape
             (70, 3)
         """
-        for legacy in ("max_queue_size", "workers", "use_multiprocessing"):
-            kwargs.pop(legacy, None)
-        if kwargs:
-            raise TypeError(f"predict() got unexpected keyword argument(s) {sorted(kwargs)}")
+        _reject_unknown(kwargs, "predict")
         _check_verbose(verbose, "predict")
         adapter = data_module.make_adapter(x, None, None, batch_size, False, steps, None, self._device(), "predict")
         if isinstance(callbacks, CallbackList):
@@ -641,22 +638,10 @@ class Trainer:
         return _concatenate(outputs)
 
     # -- single batches ------------------------------------------------------------------------
-    def _single_batch(self, x, y, sample_weight, class_weight=None):
-        device = self._device()
-        x = data_module.to_tensors(x, device, "x")
-        y = data_module.to_tensors(y, device, "y")
-        sample_weight = data_module.to_tensors(sample_weight, device, "sample_weight")
-        if class_weight is not None:
-            if sample_weight is not None:
-                raise ValueError("train_on_batch: class_weight and sample_weight cannot both be given")
-            sample_weight = data_module.class_weight_to_sample_weight(y, class_weight)
-        data_module._check_lengths(x, y, sample_weight, "train_on_batch")
-        state = self._weight_state
-        if state is None or state.model is not self:
-            self._weight_state = WeightState(self)
-        else:
-            state.refresh()
-        return x, y, sample_weight
+    def _single_batch(self, x, y, sample_weight, method, class_weight=None):
+        batch = data_module.to_tensor_triple(x, y, sample_weight, self._device(), method, class_weight)
+        self._weight_state = WeightState(self)  # layer.trainable may have changed since the last call
+        return batch
 
     def _batch_result(self, logs, return_dict):
         logs = pythonify_logs(self._metrics_or_logs(logs))
@@ -678,10 +663,10 @@ class Trainer:
             True
         """
         self._require_compiled("train_on_batch")
-        batch = self._single_batch(x, y, sample_weight, class_weight)
+        batch = self._single_batch(x, y, sample_weight, "train_on_batch", class_weight)
         self.reset_metrics()
         self.train()
-        logs = self._step_function("train")(batch)
+        logs = self._step_function("train")[0](batch)
         return self._batch_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -695,10 +680,10 @@ class Trainer:
             1.0
         """
         self._require_compiled("test_on_batch")
-        batch = self._single_batch(x, y, sample_weight)
+        batch = self._single_batch(x, y, sample_weight, "test_on_batch")
         self.reset_metrics()
         self.eval()
-        logs = self._step_function("test")(batch)
+        logs = self._step_function("test")[0](batch)
         return self._batch_result(logs, return_dict)
 
     def predict_on_batch(self, x):

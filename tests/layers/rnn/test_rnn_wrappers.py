@@ -197,3 +197,20 @@ def test_masking_matches_keras_and_feeds_the_rnn(keras):
     cut = lstm(torch.as_tensor(x[:, :4]))
     assert not np.allclose(outputs_list(lstm(got))[0][0], outputs_list(lstm(torch.as_tensor(x)))[0][0])
     np.testing.assert_allclose(lstm(got).detach().numpy()[0], cut.detach().numpy()[0], atol=1e-6)
+
+
+def test_keras_configs_load(keras):
+    init = {"kernel_initializer": "zeros", "recurrent_initializer": "orthogonal"}
+    theirs = [
+        keras.layers.LSTM(4, return_sequences=True, dropout=0.1, **init),
+        keras.layers.GRU(3, reset_after=False, go_backwards=True, **init),
+        keras.layers.Bidirectional(keras.layers.SimpleRNN(2, **init), merge_mode="sum"),
+        keras.layers.ConvLSTM2D(2, 3, padding="same", **init),
+        keras.layers.Embedding(10, 3, mask_zero=True, embeddings_initializer="zeros"),
+    ]
+    for layer in theirs:
+        ours = layers.deserialize({"class_name": type(layer).__name__, "config": layer.get_config()})
+        assert type(ours).__name__ == type(layer).__name__
+        for key in ("units", "return_sequences", "go_backwards", "reset_after", "mask_zero", "merge_mode"):
+            if hasattr(layer, key):
+                assert getattr(ours, key) == getattr(layer, key), key

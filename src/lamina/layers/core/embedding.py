@@ -45,6 +45,11 @@ class Embedding(Layer):
                  embeddings_constraint=None, mask_zero=False, lora_rank=None, **kwargs):
         input_length = kwargs.pop("input_length", None)
         kwargs.pop("sparse", None)  # Keras 3.x accepted it for TensorFlow's sparse gradients
+        for unsupported in ("lora_alpha", "quantization_config"):  # present (as None) in Keras 3 configs
+            if kwargs.get(unsupported, None) is not None:
+                raise ValueError(f"Embedding: {unsupported} is not supported by lamina; received "
+                                 f"{unsupported}={kwargs[unsupported]!r}")
+            kwargs.pop(unsupported, None)
         if lora_rank is not None:
             raise ValueError("Embedding: lora_rank is not supported by lamina; received lora_rank="
                              f"{lora_rank!r} (use lora_rank=None)")

@@ -218,7 +218,7 @@ class ConvLSTMCell(DropoutRNNCell, Layer):
         return base
 
 
-_RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll")
+_RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask")
 
 
 class ConvLSTM(RNN):
@@ -255,7 +255,6 @@ class ConvLSTM(RNN):
     def get_config(self):
         config = super().get_config()
         del config["cell"]
-        config.pop("zero_output_for_mask", None)
         cell = {k: v for k, v in self.cell.get_config().items() if k not in ("name", "trainable", "dtype", "rank")}
         config.update(cell)
         return config

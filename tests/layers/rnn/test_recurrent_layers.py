@@ -255,3 +255,15 @@ def test_bad_arguments_are_named():
         layers.LSTM(2, activation="relu", use_cudnn=True)(torch.ones(1, 2, 3))
     with pytest.raises(ValueError, match="has 2 state\\(s\\).*received 1 initial state"):
         layers.LSTM(2)(torch.ones(1, 2, 3), initial_state=[torch.zeros(1, 2)])
+
+
+def test_stateful_layer_in_a_model_built_symbolically():
+    from lamina.models import Sequential
+
+    model = Sequential([layers.LSTM(UNITS, stateful=True, input_shape=(STEPS, FEATURES)), layers.Dense(1)])
+    assert model.layers[0].states is None  # shape inference on stand-ins stores nothing
+    x = torch.as_tensor(_inputs())
+    first, second = model(x), model(x)
+    assert not torch.allclose(first, second) and model.layers[0].states[0].shape == (BATCH, UNITS)
+    keras2 = Sequential([layers.GRU(UNITS, stateful=True, batch_input_shape=(BATCH, STEPS, FEATURES))])
+    assert keras2.layers[0].states[0].shape == (BATCH, UNITS)

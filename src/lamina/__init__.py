@@ -27,5 +27,6 @@ from lamina import models
 from lamina import callbacks
 from lamina import saving
 from lamina import utils
+from lamina import backend
 from lamina.layers import Input, InputSpec, Layer
 from lamina.models import Functional, Model, Sequential

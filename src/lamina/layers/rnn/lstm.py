@@ -115,7 +115,10 @@ class LSTMCell(GatedCell):
 
     def _step(self, projected, states, recurrent_masks):
         h, c = states[0], states[1]
-        z = projected + self._recurrent(h, recurrent_masks, self.recurrent_kernel)
+        if recurrent_masks is None:
+            z = torch.addmm(projected, h, self.recurrent_kernel)
+        else:
+            z = projected + self._recurrent(h, recurrent_masks, self.recurrent_kernel)
         i, f, g, o = z.chunk(4, 1)
         gate, act = raw_activation(self.recurrent_activation), raw_activation(self.activation)
         c = gate(f) * c + gate(i) * act(g)

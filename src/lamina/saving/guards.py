@@ -30,7 +30,7 @@ from lamina.layers.layer import Layer
 from lamina.saving.errors import LoadError
 
 _lock = threading.RLock()
-_local = threading.local()  # .budget: stack of [remaining bytes, label, total] for this thread's loads
+_local = threading.local()  # .budget: stack of [remaining bytes, label, total, skip initializers] per load
 
 
 def _budget():
@@ -62,6 +62,8 @@ def _guarded_create_weight(original):
                     "does not match the weights"
                 )
             state[0] -= size
+            if state[3]:
+                initializer = "zeros"  # the file's values replace it: skip random draws and QR decompositions
         return original(self, shape, initializer, dtype, *args, **kwargs)
 
     create.__wrapped__ = original
@@ -69,8 +71,11 @@ def _guarded_create_weight(original):
 
 
 @contextlib.contextmanager
-def build_guards(max_weight_bytes, what):
+def build_guards(max_weight_bytes, what, skip_initializers=False):
     """Within the block, weight creation is capped at ``max_weight_bytes`` and shape inference runs on meta first.
+
+    With ``skip_initializers``, weights start as zeros (for loaders that overwrite every
+    weight with the file's values; loading then draws no random numbers).
 
     Example:
         >>> with build_guards(10**6, "x.keras"):
@@ -83,7 +88,7 @@ def build_guards(max_weight_bytes, what):
             Layer._create_weight = _guarded_create_weight(original)
         threshold = symbolic._META_THRESHOLD
         symbolic._META_THRESHOLD = -1
-        _budget().append([max_weight_bytes, what, max_weight_bytes])
+        _budget().append([max_weight_bytes, what, max_weight_bytes, skip_initializers])
         try:
             yield
         finally:

@@ -12,10 +12,16 @@ Example:
     ...
     lamina.saving.errors.LoadError: config.json: JSON nested deeper than 200 levels
 """
+import itertools
 import json
+import re
 
 from lamina.saving import limits
 from lamina.saving.errors import LoadError
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def json_depth(text):
@@ -25,25 +31,8 @@ def json_depth(text):
         >>> json_depth('{"a": [1, "[[["]}')
         2
     """
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        elif char in "]}":
-            depth -= 1
-    return deepest
+    steps = (1 if m.group() in "[{" else -1 for m in _BRACKETS.finditer(_STRING.sub("", text)))
+    return max(itertools.accumulate(steps, initial=0))
 
 
 def parse_json(data, what, expect=dict):

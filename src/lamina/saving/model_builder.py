@@ -50,6 +50,9 @@ def _check_inputs(config, label, depth=0):
 def build_model(config, label, weight_bytes=None, custom_objects=None, safe_mode=True):
     """A model from its config dict; weights created may not exceed ``weight_bytes`` (plus a little slack).
 
+    With ``weight_bytes`` (a file that stores the weights) the weights start as zeros,
+    since the file's values replace them; without it they are initialised as usual.
+
     Example:
         >>> build_model({"class_name": "NoSuchLayer", "config": {}}, "m.keras")
         Traceback (most recent call last):
@@ -62,7 +65,8 @@ def build_model(config, label, weight_bytes=None, custom_objects=None, safe_mode
         raise LoadError(f"{label}: the model config must be a dict; found {type(config).__name__}")
     budget = limits.MAX_WEIGHTS_WITHOUT_FILE if weight_bytes is None else weight_bytes + limits.WEIGHT_SLACK_BYTES
     _check_inputs(config, label)
-    with load_scope(safe_mode, custom_objects), build_guards(budget, label), reraise_as_load_error(label):
+    guards = build_guards(budget, label, skip_initializers=weight_bytes is not None)
+    with load_scope(safe_mode, custom_objects), guards, reraise_as_load_error(label):
         model = deserialize_layer(config, what=label)
         if not isinstance(model, Layer):
             raise LoadError(f"{label}: the config describes a {type(model).__name__}, not a model")

@@ -326,7 +326,7 @@ def construct(cls, config, what):
     """
     from lamina.models.model import Model
 
-    config = copy.deepcopy(config)
+    copied = False
     for _ in range(64):
         try:
             if issubclass(cls, Model):
@@ -336,6 +336,8 @@ def construct(cls, config, what):
             keys = _unexpected_keys(error)
             if not keys or not cls.__module__.startswith("lamina."):
                 raise
+            if not copied:
+                config, copied = copy.deepcopy(config), True
             if not any([_drop_option(config, key, what) for key in keys]):
                 raise
     raise LoadError(f"{what}: too many unsupported options")

@@ -18,7 +18,7 @@ from lamina.saving.keras_archive import load_archive, save_archive
 from lamina.saving.legacy_h5 import KERAS_VERSION, load_h5_model, save_h5_model
 from lamina.saving.model_builder import build_model
 from lamina.saving.serialization import serialize_layer, with_keras_modules
-from lamina.saving.weights import _sniff
+from lamina.saving.weights import sniff_format
 
 MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
 
@@ -78,7 +78,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
     if kwargs:
         raise TypeError(f"load_model() got unexpected keyword argument(s) {sorted(kwargs)}")
     path = os.fspath(filepath)
-    kind = _sniff(path)
+    kind = sniff_format(path)
     with reraise_as_load_error(path):
         if kind == "zip":
             return load_archive(path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)

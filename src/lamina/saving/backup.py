@@ -40,7 +40,7 @@ from lamina.callbacks.callback import Callback
 from lamina.saving.archive import SafeArchive, write_archive
 from lamina.saving.errors import LoadError
 from lamina.saving.json_io import parse_json, to_json
-from lamina.saving.tensor_store import decode_tensors, encode_tensors, model_state
+from lamina.saving.tensor_store import assign, check_against, decode_tensors, encode_tensors, model_state
 
 BACKUP_NAME = "backup.zip"
 _FORMAT = "lamina.backup"
@@ -186,8 +186,6 @@ class BackupAndRestore(Callback):
         label = self._path
         model = self.model
         current = model_state(model)
-        from lamina.saving.tensor_store import assign, check_against
-
         entries = {k: (v.dtype, tuple(v.shape)) for k, v in tensors.items() if k.startswith("model/")}
         names = check_against(current, entries, f"{label}: the backup", prefix="model/")
         assign(current, {n: tensors[f"model/{n}"] for n in names}, names)

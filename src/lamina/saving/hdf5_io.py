@@ -29,34 +29,14 @@ import math
 import os
 
 import numpy as np
+import torch
 
 from lamina.saving import limits
 from lamina.saving.errors import LoadError
 from lamina.saving.json_io import parse_json
 from lamina.utils.io_utils import atomic_path
 
-HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _ALLOWED_KINDS = "fiub"  # float, signed/unsigned int, bool
-
-
-def is_hdf5(path):
-    """True if the file starts with the HDF5 signature.
-
-    Example:
-        >>> is_hdf5(io.BytesIO(b"PK\\x03\\x04"))
-        False
-    """
-    try:
-        if hasattr(path, "read"):
-            position = path.tell()
-            head = path.read(8)
-            path.seek(position)
-        else:
-            with open(path, "rb") as handle:
-                head = handle.read(8)
-    except OSError:
-        return False
-    return head == HDF5_SIGNATURE
 
 
 class SafeH5:
@@ -104,7 +84,8 @@ class SafeH5:
     def __exit__(self, *exc):
         self.close()
 
-    def _child(self, group, name):
+    def child(self, group, name):
+        """The member ``name`` (``'a/b'`` allowed) of ``group`` through hard links only; ``None`` if absent."""
         import h5py
 
         if not isinstance(name, str) or not name or name.startswith("/"):
@@ -132,7 +113,7 @@ class SafeH5:
         """The sub-group ``name`` (``'a/b'`` allowed) of ``parent``; ``None`` if absent and not ``required``."""
         import h5py
 
-        node = self._child(parent, name)
+        node = self.child(parent, name)
         if node is None:
             if required:
                 raise LoadError(f"{self.label}: the file has no group {parent.name.rstrip('/')}/{name}")
@@ -145,7 +126,7 @@ class SafeH5:
         """The dataset ``name`` of ``parent``, checked to be stored inside this file."""
         import h5py
 
-        node = self._child(parent, name)
+        node = self.child(parent, name)
         if node is None:
             if required:
                 raise LoadError(f"{self.label}: the file has no dataset {parent.name.rstrip('/')}/{name}")
@@ -191,6 +172,23 @@ class SafeH5:
         except Exception as error:
             raise LoadError(f"{self.label}: cannot read dataset {dataset.name} ({type(error).__name__}: "
                             f"{error})") from None
+
+    def total_bytes(self, group, depth=0):
+        """Bytes of every dataset under ``group`` once read (checked, nothing read): a weight budget."""
+        if depth > 64:
+            raise LoadError(f"{self.label}: the file is nested too deeply")
+        total = 0
+        for name in group.keys():
+            node = self.child(group, name)
+            total += self.total_bytes(node, depth + 1) if hasattr(node, "keys") else self.nbytes(node)
+        return total
+
+    def read_into(self, plan):
+        """Read every ``(weight, dataset)`` pair of ``plan`` (already checked), then assign them all."""
+        values = [self.read(dataset, tuple(weight.shape)) for weight, dataset in plan]
+        with torch.no_grad():
+            for (weight, _), value in zip(plan, values):
+                weight.copy_(torch.as_tensor(value).to(device=weight.device, dtype=weight.dtype))
 
     def attribute(self, node, name, default=None):
         """Attribute ``name`` of ``node`` (Keras's chunked ``name0``, ``name1``... too), strings decoded."""

@@ -34,8 +34,8 @@ from lamina.saving.compile_config import deserialize_compile_config, serialize_c
 from lamina.saving.errors import LoadError, reraise_as_load_error
 from lamina.saving.hdf5_io import SafeH5
 from lamina.saving.json_io import parse_json, to_json
-from lamina.saving.keras_tree import plan_tree, read_planned, tree_bytes
-from lamina.saving.model_builder import _fully_built, build_model, restore_later, restore_optimizer
+from lamina.saving.keras_tree import plan_tree
+from lamina.saving.model_builder import build_model, fully_built, restore_later, restore_optimizer
 from lamina.saving.serialization import load_scope, serialize_layer, with_keras_modules
 from lamina.saving.tensor_store import (assign, check_against, decode_tensors, encode_tensors, header_bytes,
                                         model_state, read_header)
@@ -161,7 +161,7 @@ def _load_native(config, data, label, custom_objects, compile, safe_mode):
             restore_optimizer(model, {str(i): tensors[f"optimizer/{i}"] for i in range(count)}, optimizer_keys,
                               label)
 
-    if _fully_built(model):
+    if fully_built(model):
         restore()
     else:
         restore_later(model, restore)
@@ -170,14 +170,20 @@ def _load_native(config, data, label, custom_objects, compile, safe_mode):
 
 def _load_keras3(config, data, label, custom_objects, compile, safe_mode):
     with SafeH5(data, f"{label}: {KERAS_WEIGHTS_MEMBER}") as h5:
-        model = build_model(config, label, tree_bytes(h5), custom_objects, safe_mode)
-        if not _fully_built(model):
+        model = build_model(config, label, _tree_bytes(h5), custom_objects, safe_mode)
+        if not fully_built(model):
             raise LoadError(f"{label}: the model could not be built from its config (no build_config input shape), "
                             "so its weights cannot be restored")
-        read_planned(h5, plan_tree(h5, model))
+        h5.read_into(plan_tree(h5, model))
         if compile and _compile(model, config, label, custom_objects, safe_mode):
             restore_optimizer(model, _keras_optimizer_values(h5), None, label, strict=False)
     return model
+
+
+def _tree_bytes(h5):
+    """Bytes of the model's weights in a Keras 3 weights file (``layers/...`` and ``vars``)."""
+    groups = [h5.group(h5.root, top, required=False) for top in ("layers", "vars")]
+    return sum(h5.total_bytes(group) for group in groups if group is not None)
 
 
 def _keras_optimizer_values(h5):
@@ -214,6 +220,6 @@ def load_weights_from_archive(model, path, skip_mismatch=False):
             assign(state, {name: tensors[f"model/{name}"] for name in names}, names)
         elif KERAS_WEIGHTS_MEMBER in archive.names:
             with SafeH5(archive.read(KERAS_WEIGHTS_MEMBER), f"{label}: {KERAS_WEIGHTS_MEMBER}") as h5:
-                read_planned(h5, plan_tree(h5, model, skip_mismatch=skip_mismatch))
+                h5.read_into(plan_tree(h5, model, skip_mismatch=skip_mismatch))
         else:
             raise LoadError(f"{label}: the archive holds no weights ({WEIGHTS_MEMBER} or {KERAS_WEIGHTS_MEMBER})")

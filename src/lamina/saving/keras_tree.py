@@ -122,7 +122,7 @@ def write_tree(h5file, model, optimizer=None):
 def plan_tree(h5, model, optimizer=None, skip_mismatch=False, stats=None):
     """Match the file's ``<path>/vars`` datasets to the model's weights: ``[(weight, dataset)]``, checked.
 
-    Nothing is read or assigned here; :func:`read_planned` does that once every
+    Nothing is read or assigned here; ``h5.read_into(plan)`` does that once every
     weight has found a dataset of the right shape.
     """
     plan, problems = [], []
@@ -157,36 +157,3 @@ def plan_tree(h5, model, optimizer=None, skip_mismatch=False, stats=None):
     if stats is not None:
         stats.extend(problems)
     return plan
-
-
-def read_planned(h5, plan):
-    """Read every planned dataset (already checked), then assign them all."""
-    values = [h5.read(dataset, tuple(weight.shape)) for weight, dataset in plan]
-    with torch.no_grad():
-        for (weight, _), value in zip(plan, values):
-            weight.copy_(torch.as_tensor(value).to(device=weight.device, dtype=weight.dtype))
-
-
-def tree_bytes(h5):
-    """Total bytes of all datasets under ``layers/`` and ``vars`` (the model's weights), for the build budget."""
-    total = 0
-
-    def visit(group, depth):
-        nonlocal total
-        if depth > 64:
-            raise LoadError(f"{h5.label}: the weights file is nested too deeply")
-        for name in group.keys():
-            link = group.get(name, getlink=True)
-            if link.__class__.__name__ != "HardLink":
-                raise LoadError(f"{h5.label}: {group.name}/{name} is a link; lamina follows no links")
-            node = group[name]
-            if hasattr(node, "keys"):
-                visit(node, depth + 1)
-            else:
-                total += h5.nbytes(node)
-
-    for top in ("layers", "vars"):
-        group = h5.group(h5.root, top, required=False)
-        if group is not None:
-            visit(group, 0)
-    return total

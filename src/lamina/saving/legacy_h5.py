@@ -23,14 +23,12 @@ Example:
 """
 import warnings
 
-import numpy as np
-import torch
 
 from lamina.saving.compile_config import serialize_compile_config
 from lamina.saving.errors import LoadError
 from lamina.saving.hdf5_io import SafeH5, set_string_list, write_h5
 from lamina.saving.json_io import to_json
-from lamina.saving.model_builder import _fully_built, build_model, restore_optimizer
+from lamina.saving.model_builder import build_model, fully_built, restore_optimizer
 from lamina.saving.serialization import serialize_layer, with_keras_modules
 
 KERAS_VERSION = "3.0.0"  # the Keras config format lamina writes
@@ -135,16 +133,6 @@ def save_h5_weights(model, path):
         write_layer_weights(f, model)
 
 
-def _group_bytes(h5, group, depth=0):
-    if depth > 64:
-        raise LoadError(f"{h5.label}: the file is nested too deeply")
-    total = 0
-    for name in group.keys():
-        node = h5._child(group, name)
-        total += _group_bytes(h5, node, depth + 1) if hasattr(node, "keys") else h5.nbytes(node)
-    return total
-
-
 def _file_layers(h5, group):
     """``[(layer name, [datasets])]`` for the layers of the file that have weights, in file order."""
     names = h5.attribute(group, "layer_names")
@@ -201,14 +189,6 @@ def plan_layer_weights(h5, group, model, by_name=False, skip_mismatch=False):
     return plan
 
 
-def read_plan(h5, plan):
-    """Read every planned dataset, then assign all of them."""
-    values = [h5.read(dataset, tuple(weight.shape)) for weight, dataset in plan]
-    with torch.no_grad():
-        for (weight, _), value in zip(plan, values):
-            weight.copy_(torch.as_tensor(np.asarray(value)).to(device=weight.device, dtype=weight.dtype))
-
-
 def load_h5_model(path, custom_objects=None, compile=True, safe_mode=True):
     """A model from a Keras 2 style HDF5 file (written by lamina, Keras 3 or tf.keras).
 
@@ -232,11 +212,11 @@ def load_h5_model(path, custom_objects=None, compile=True, safe_mode=True):
             raise LoadError(f"{label}: the file has no model_config: it holds weights only. Build the model in code "
                             "and call model.load_weights(path).")
         group = h5.group(h5.root, "model_weights")
-        model = build_model(config, label, _group_bytes(h5, group), custom_objects, safe_mode)
-        if not _fully_built(model):
+        model = build_model(config, label, h5.total_bytes(group), custom_objects, safe_mode)
+        if not fully_built(model):
             raise LoadError(f"{label}: the model could not be built from its config, so its weights cannot be "
                             "restored")
-        read_plan(h5, plan_layer_weights(h5, group, model))
+        h5.read_into(plan_layer_weights(h5, group, model))
         training_config = h5.json_attribute(h5.root, "training_config") if compile else None
         if training_config:
             with load_scope(safe_mode, custom_objects), reraise_as_load_error(f"{label}: training_config"):
@@ -256,4 +236,4 @@ def load_h5_weights(model, path, by_name=False, skip_mismatch=False):
     label = path if isinstance(path, str) else "weights.h5"
     with SafeH5(path, label) as h5:
         group = h5.group(h5.root, "model_weights", required=False) or h5.root
-        read_plan(h5, plan_layer_weights(h5, group, model, by_name=by_name, skip_mismatch=skip_mismatch))
+        h5.read_into(plan_layer_weights(h5, group, model, by_name=by_name, skip_mismatch=skip_mismatch))

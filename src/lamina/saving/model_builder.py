@@ -18,8 +18,6 @@ Example:
 import math
 import warnings
 
-import torch
-
 from lamina.saving import limits
 from lamina.saving.errors import LoadError, reraise_as_load_error
 from lamina.saving.guards import build_guards
@@ -72,7 +70,7 @@ def build_model(config, label, weight_bytes=None, custom_objects=None, safe_mode
             raise LoadError(f"{label}: the config describes a {type(model).__name__}, not a model")
         build_config = config.get("build_config")
         shape = build_config.get("input_shape") if isinstance(build_config, dict) else None
-        if shape is not None and not _fully_built(model):
+        if shape is not None and not fully_built(model):
             model.build(_as_shape(shape))
     return model
 
@@ -83,7 +81,8 @@ def _as_shape(shape):
     return tuple(shape)
 
 
-def _fully_built(model):
+def fully_built(model):
+    """True once every layer of ``model`` has its weights (a subclassed model gets them on its first call)."""
     return all(getattr(layer, "built", True) for layer in model._flatten_layers())
 
 
@@ -125,7 +124,7 @@ def restore_later(model, restore):
     shape. Calling ``model.build(input_shape)`` also triggers the restore.
     """
     def hook(module, args, kwargs=None):
-        if not _fully_built(model) or any(t.is_meta for t in model_state(model).values()):
+        if not fully_built(model) or any(t.is_meta for t in model_state(model).values()):
             return None
         handle.remove()
         restore()

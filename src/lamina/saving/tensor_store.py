@@ -18,7 +18,6 @@ Example:
     >>> sorted(read_header(data, "w.safetensors")[0])
     ['0.bias', '0.kernel']
 """
-import json
 import math
 import struct
 
@@ -178,8 +177,3 @@ def assign(state, values, names):
         for name in names:
             target = state[name]
             target.copy_(values[name].to(device=target.device, dtype=target.dtype))
-
-
-def describe_metadata(metadata):
-    """The metadata as indented JSON (for error messages and ``lamina summary``)."""
-    return json.dumps(metadata, indent=1, sort_keys=True)

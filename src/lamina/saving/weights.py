@@ -29,8 +29,8 @@ import zipfile
 import torch
 
 from lamina.saving.errors import LoadError, reraise_as_load_error
-from lamina.saving.hdf5_io import SafeH5, is_hdf5, write_h5
-from lamina.saving.keras_tree import plan_tree, read_planned, write_tree
+from lamina.saving.hdf5_io import SafeH5, write_h5
+from lamina.saving.keras_tree import plan_tree, write_tree
 from lamina.saving.legacy_h5 import load_h5_weights, save_h5_weights
 from lamina.saving.tensor_store import assign, check_against, decode_tensors, encode_tensors, model_state, read_header
 from lamina.utils.io_utils import atomic_path, atomic_write
@@ -83,7 +83,8 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
             torch.save(state, tmp)
 
 
-def _sniff(path):
+def sniff_format(path):
+    """``'hdf5'``, ``'zip'``, ``'safetensors'`` or ``None``, from the file's first bytes (``LoadError`` if unreadable)."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(16)
@@ -151,7 +152,7 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
     if kwargs:
         raise TypeError(f"load_weights() got unexpected keyword argument(s) {sorted(kwargs)}")
     path = os.fspath(filepath)
-    kind = _sniff(path)
+    kind = sniff_format(path)
     _require_built(model, "load_weights")
     if by_name and not (kind == "hdf5" and not path.endswith(".weights.h5")):
         raise ValueError("load_weights: by_name=True works with Keras 2 HDF5 weight files (.h5/.hdf5) only; "
@@ -160,7 +161,7 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
         if kind == "hdf5":
             with SafeH5(path, path) as h5:
                 if _is_tree(h5):
-                    read_planned(h5, plan_tree(h5, model, skip_mismatch=skip_mismatch))
+                    h5.read_into(plan_tree(h5, model, skip_mismatch=skip_mismatch))
                     return
             load_h5_weights(model, path, by_name=by_name, skip_mismatch=skip_mismatch)
         elif kind == "zip" and (path.endswith((".pt", ".pth")) or _is_torch_zip(path)):

@@ -36,7 +36,7 @@ def test_imports_resolve_to_lamina_and_argv_is_the_script_s(tmp_path, capsys):
     """)
     assert run_script(path, ["--epochs", "3"]) == 0
     assert capsys.readouterr().out == "argv ['--epochs', '3'] True __main__\n"
-    assert "keras" not in sys.modules and "tensorflow" not in sys.modules  # aliases removed afterwards
+    assert sys.modules.get("keras") is not lamina and "tensorflow" not in sys.modules  # aliases removed afterwards
 
 
 def test_exit_codes(tmp_path, capsys):
@@ -102,6 +102,12 @@ def test_unsupported_names_are_named(tmp_path):
         run_script(_script(tmp_path, "import keras.no_such_module\n"), [])
     with pytest.raises(ModuleNotFoundError, match="No module named 'tensorflow.compat'"):
         run_script(_script(tmp_path, "import tensorflow.compat.v1\n"), [])
+
+
+def test_a_real_keras_imported_before_is_set_aside_and_restored(keras, tmp_path, capsys):
+    assert run_script(_script(tmp_path, "import keras\nprint(keras.__name__)\n"), []) == 0
+    assert capsys.readouterr().out == "lamina\n"
+    assert sys.modules["keras"] is keras and keras.backend.backend() == "torch"
 
 
 def test_module_targets():

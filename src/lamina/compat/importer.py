@@ -88,16 +88,26 @@ class LaminaAliasFinder(importlib.abc.MetaPathFinder):
 
 
 _finder = LaminaAliasFinder()
+_shadowed = {}  # real keras / tensorflow modules imported before install_aliases, restored by uninstall_aliases
+
+
+def _is_lamina(module):
+    return getattr(module, "__name__", "").startswith("lamina")
 
 
 def install_aliases():
     """Make ``import keras`` / ``import tensorflow`` resolve to lamina in this process.
+
+    Real Keras or TensorFlow modules already imported are set aside until :func:`uninstall_aliases`.
 
     Example:
         >>> install_aliases(); uninstall_aliases()
     """
     if _finder not in sys.meta_path:
         sys.meta_path.insert(0, _finder)
+        for name in list(sys.modules):
+            if target_for(name) is not None and not _is_lamina(sys.modules[name]):
+                _shadowed[name] = sys.modules.pop(name)
 
 
 def uninstall_aliases():
@@ -109,5 +119,7 @@ def uninstall_aliases():
     if _finder in sys.meta_path:
         sys.meta_path.remove(_finder)
     for name in list(sys.modules):
-        if target_for(name) is not None and getattr(sys.modules[name], "__name__", "").startswith("lamina"):
+        if target_for(name) is not None and _is_lamina(sys.modules[name]):
             del sys.modules[name]
+    sys.modules.update(_shadowed)
+    _shadowed.clear()

@@ -20,12 +20,15 @@ ratios, CPU time first. PASS means the median CPU-time ratio meets ``TARGET``.
 """
 import argparse
 import contextlib
+import fcntl
 import importlib
 import io
 import os
 import pkgutil
 import statistics
+import struct
 import sys
+import termios
 import threading
 import time
 
@@ -62,6 +65,7 @@ def _timed(fn, *args, **kwargs):
 def pseudo_terminal():
     """Redirect ``sys.stdout`` to a pseudo-terminal (drained in a thread), so progress bars draw live."""
     master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a 120-column terminal
     stream = io.TextIOWrapper(os.fdopen(slave, "wb", buffering=0), write_through=True)
     done = threading.Event()
 

@@ -22,6 +22,7 @@ Example:
     >>> print(out.getvalue().split(" - ", 1)[0])
     3/3
 """
+import shutil
 import sys
 import time
 from collections.abc import Mapping
@@ -202,7 +203,10 @@ class Progbar:
         from tqdm import tqdm
 
         if self._bar is None:
-            self._bar = tqdm(total=self.target, file=self.file, leave=False, dynamic_ncols=True,
+            # shutil falls back to 80x24 when the terminal reports no size (a bare pseudo-terminal), where tqdm
+            # would draw nothing
+            columns, lines = shutil.get_terminal_size()
+            self._bar = tqdm(total=self.target, file=self.file, leave=False, ncols=columns, nrows=lines,
                              bar_format="{desc}", mininterval=0, miniters=0)
         elapsed = time.monotonic() - self._start
         if self.target is not None and self._seen:

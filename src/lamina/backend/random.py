@@ -68,15 +68,21 @@ def seed_stream(seed):
     return stream
 
 
-def _concrete_shape(shape, name):
+def concrete_shape(shape, function_name):
+    """``shape`` (an int, a sequence of ints or 0-d tensors, or a 1-D tensor) as a tuple of ints.
+
+    Example:
+        >>> concrete_shape([2, torch.tensor(3)], "K.zeros")
+        (2, 3)
+    """
     if isinstance(shape, int):
         return (shape,)
     if isinstance(shape, torch.Tensor):
-        return tuple(int(d) for d in shape.tolist())
+        return tuple(int(d) for d in shape.reshape(-1).tolist())
     try:
         return tuple(int(d) for d in shape)
     except (TypeError, ValueError):
-        raise ValueError(f"K.{name}: shape must be a tuple of integers; received shape={shape!r}") from None
+        raise ValueError(f"{function_name}: shape must be a tuple of integers; received shape={shape!r}") from None
 
 
 @op
@@ -87,7 +93,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
         >>> tuple(random_normal((2, 3), seed=0).shape)
         (2, 3)
     """
-    return lamina_random.normal(_concrete_shape(shape, "random_normal"), mean=mean, stddev=stddev, dtype=dtype,
+    return lamina_random.normal(concrete_shape(shape, "K.random_normal"), mean=mean, stddev=stddev, dtype=dtype,
                                 seed=seed_stream(seed))
 
 
@@ -100,7 +106,7 @@ def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
         >>> bool(((x >= 2) & (x < 3)).all())
         True
     """
-    return lamina_random.uniform(_concrete_shape(shape, "random_uniform"), minval=minval, maxval=maxval,
+    return lamina_random.uniform(concrete_shape(shape, "K.random_uniform"), minval=minval, maxval=maxval,
                                  dtype=dtype, seed=seed_stream(seed))
 
 
@@ -112,7 +118,7 @@ def random_bernoulli(shape, p=0.0, dtype=None, seed=None):
         >>> sorted(set(random_bernoulli((50,), p=0.5, seed=0).tolist()))
         [0.0, 1.0]
     """
-    draw = lamina_random.uniform(_concrete_shape(shape, "random_bernoulli"), dtype=dtype, seed=seed_stream(seed))
+    draw = lamina_random.uniform(concrete_shape(shape, "K.random_bernoulli"), dtype=dtype, seed=seed_stream(seed))
     return (draw < p).to(to_torch_dtype(dtype))
 
 
@@ -127,7 +133,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
         >>> bool(truncated_normal((1000,), seed=0).abs().max() <= 2.0)
         True
     """
-    return lamina_random.truncated_normal(_concrete_shape(shape, "truncated_normal"), mean=mean, stddev=stddev,
+    return lamina_random.truncated_normal(concrete_shape(shape, "K.truncated_normal"), mean=mean, stddev=stddev,
                                           dtype=dtype, seed=seed_stream(seed))
 
 

@@ -93,18 +93,25 @@ def constant(value, dtype=None, shape=None, name=None):
         tensor = value.detach().to(torch_dtype)
     else:
         tensor = torch.as_tensor(np.asarray(value, dtype=dtype_name(torch_dtype)), device=config.device())
-    if shape is not None:
-        shape = tuple(int(d) for d in shape)
-        if tensor.numel() == 1:
-            tensor = tensor.reshape(()).expand(shape).clone()
-        elif tensor.numel() == int(np.prod(shape)):
-            tensor = tensor.reshape(shape)
-        else:
-            raise ValueError(
-                f"K.constant: a value of shape {tuple(tensor.shape)} ({tensor.numel()} elements) cannot take "
-                f"shape={shape}"
-            )
-    return tensor
+    return tensor if shape is None else shaped_constant(tensor, shape, "K.constant")
+
+
+def shaped_constant(tensor, shape, function_name):
+    """``tensor`` given ``shape``: a single value fills it, as many values as it holds are reshaped to it.
+
+    Example:
+        >>> shaped_constant(torch.tensor(7), (2,), "K.constant").tolist()
+        [7, 7]
+    """
+    shape = tuple(int(d) for d in shape)
+    if tensor.numel() == 1:
+        return tensor.reshape(()).expand(shape).clone()
+    if tensor.numel() == int(np.prod(shape)):
+        return tensor.reshape(shape)
+    raise TypeError(
+        f"{function_name}: expected {int(np.prod(shape))} values for shape={shape}; received a value of shape "
+        f"{tuple(tensor.shape)} ({tensor.numel()} values)"
+    )
 
 
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None, ragged=False):

@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina import ops
+from lamina.backend.random import concrete_shape
 from lamina.backend.variables import shape as _symbolic_shape
 from lamina.compat.tensorflow._subset import missing_names
 from lamina.compat.tensorflow.tensors import convert_to_tensor
@@ -275,14 +276,6 @@ def rank(input, name=None):
     return torch.tensor(x.dim(), dtype=torch.int32, device=x.device)
 
 
-def _shape_arg(shape):
-    if isinstance(shape, torch.Tensor):
-        return tuple(int(d) for d in shape.tolist())
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    return tuple(int(d) for d in shape)
-
-
 @op
 def zeros(shape, dtype=torch.float32, name=None):
     """A tensor of zeros (float32 by default).
@@ -291,7 +284,7 @@ def zeros(shape, dtype=torch.float32, name=None):
         >>> zeros([2]).tolist()
         [0.0, 0.0]
     """
-    return torch.zeros(_shape_arg(shape), dtype=to_torch_dtype(dtype), device=config.device())
+    return torch.zeros(concrete_shape(shape, "tf.zeros"), dtype=to_torch_dtype(dtype), device=config.device())
 
 
 @op
@@ -302,7 +295,7 @@ def ones(shape, dtype=torch.float32, name=None):
         >>> ones([2]).tolist()
         [1.0, 1.0]
     """
-    return torch.ones(_shape_arg(shape), dtype=to_torch_dtype(dtype), device=config.device())
+    return torch.ones(concrete_shape(shape, "tf.ones"), dtype=to_torch_dtype(dtype), device=config.device())
 
 
 @op
@@ -338,7 +331,7 @@ def fill(dims, value, name=None):
         [7, 7]
     """
     value = _t(value)
-    return torch.full(_shape_arg(dims), value.item(), dtype=value.dtype, device=value.device)
+    return torch.full(concrete_shape(dims, "tf.fill"), value.item(), dtype=value.dtype, device=value.device)
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=torch.float32, name=None):
@@ -461,7 +454,7 @@ def tile(input, multiples, name=None):
         >>> tile(torch.tensor([[1, 2]]), [2, 1]).tolist()
         [[1, 2], [1, 2]]
     """
-    return ops.tile(input, _shape_arg(multiples))
+    return ops.tile(input, concrete_shape(multiples, "tf.tile"))
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
@@ -557,7 +550,7 @@ def broadcast_to(input, shape, name=None):
         >>> broadcast_to(torch.tensor([1, 2]), [2, 2]).tolist()
         [[1, 2], [1, 2]]
     """
-    return ops.broadcast_to(input, _shape_arg(shape))
+    return ops.broadcast_to(input, concrete_shape(shape, "tf.broadcast_to"))
 
 
 @op

@@ -13,7 +13,7 @@ Example:
 import torch
 
 from lamina import random as lamina_random
-from lamina.backend.random import _concrete_shape, seed_stream, set_global_seed
+from lamina.backend.random import concrete_shape, seed_stream, set_global_seed
 from lamina.compat.tensorflow._subset import missing_names
 from lamina.compat.tensorflow.tensors import convert_to_tensor
 from lamina.core.dtypes import to_torch_dtype
@@ -39,7 +39,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=torch.float32, seed=None, name=Non
         >>> normal([2, 3], seed=1).shape
         torch.Size([2, 3])
     """
-    return lamina_random.normal(_concrete_shape(shape, "normal"), mean=mean, stddev=stddev, dtype=dtype,
+    return lamina_random.normal(concrete_shape(shape, "tf.random.normal"), mean=mean, stddev=stddev, dtype=dtype,
                                 seed=seed_stream(seed))
 
 
@@ -52,7 +52,7 @@ def uniform(shape, minval=0, maxval=None, dtype=torch.float32, seed=None, name=N
         torch.int32
     """
     dtype = to_torch_dtype(dtype)
-    shape = _concrete_shape(shape, "uniform")
+    shape = concrete_shape(shape, "tf.random.uniform")
     if dtype.is_floating_point:
         return lamina_random.uniform(shape, minval=minval, maxval=1.0 if maxval is None else maxval, dtype=dtype,
                                      seed=seed_stream(seed))
@@ -69,7 +69,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=torch.float32, seed=None
         >>> bool(truncated_normal([1000], seed=0).abs().max() <= 2.0)
         True
     """
-    return lamina_random.truncated_normal(_concrete_shape(shape, "truncated_normal"), mean=mean, stddev=stddev,
+    return lamina_random.truncated_normal(concrete_shape(shape, "tf.random.truncated_normal"), mean=mean, stddev=stddev,
                                           dtype=dtype, seed=seed_stream(seed))
 
 

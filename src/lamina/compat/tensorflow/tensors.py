@@ -13,7 +13,7 @@ Example:
 import numpy as np
 import torch
 
-from lamina.backend.variables import BackendVariable
+from lamina.backend.variables import BackendVariable, shaped_constant
 from lamina.core import config
 from lamina.core.dtypes import to_torch_dtype
 from lamina.core.symbolic import KerasTensor
@@ -80,18 +80,7 @@ def constant(value, dtype=None, shape=None, name="Const"):
                                    else value)
         if dtype is not None:
             tensor = tensor.to(to_torch_dtype(dtype))
-    if shape is not None:
-        shape = tuple(int(d) for d in shape)
-        if tensor.numel() == 1:
-            tensor = tensor.reshape(()).expand(shape).clone()
-        elif tensor.numel() == int(np.prod(shape)):
-            tensor = tensor.reshape(shape)
-        else:
-            raise TypeError(
-                f"tf.constant: expected {int(np.prod(shape))} values for shape={shape}; received a value of "
-                f"shape {tuple(tensor.shape)} ({tensor.numel()} values)"
-            )
-    return tensor
+    return tensor if shape is None else shaped_constant(tensor, shape, "tf.constant")
 
 
 def Variable(initial_value=None, trainable=None, validate_shape=True, caching_device=None, name=None,

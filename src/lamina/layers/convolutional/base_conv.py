@@ -33,6 +33,8 @@ class BaseConv(SpatialLayer):
         torch.Size([1, 10, 4])
     """
 
+    _allows_causal = True  # Conv1D's padding='causal'
+
     def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -63,34 +65,32 @@ class BaseConv(SpatialLayer):
         self.bias_constraint = constraints.get(bias_constraint)
         self._conv = TORCH_CONV[rank]
         self._kernel_order = (rank + 1, rank) + tuple(range(rank))  # (*k, in, out) -> (out, in, *k)
-        self._set_padding(self.kernel_size, self.strides, self.dilation_rate)
+        self._set_padding()
 
-    _allows_causal = True
-
-    def _set_padding(self, kernel_size, strides, dilation_rate):
+    def _set_padding(self):
         """Precompute what does not depend on the input size: torch's padding, or an explicit pad."""
         self._torch_padding = 0
         self._pad = None  # F.pad list applied before the convolution
         self._pad_per_call = False  # 'same' with strides > 1: the pad depends on the input size
         if self.padding == "causal":
-            self._pad = [(kernel_size[0] - 1) * dilation_rate[0], 0]
+            self._pad = [(self.kernel_size[0] - 1) * self.dilation_rate[0], 0]
         elif self.padding == "same":
-            if max(strides) > 1:
+            if max(self.strides) > 1:
                 self._pad_per_call = True
                 return
-            pads = [conv_utils.same_padding(1, k, 1, d) for k, d in zip(kernel_size, dilation_rate)]
+            pads = [conv_utils.same_padding(1, k, 1, d) for k, d in zip(self.kernel_size, self.dilation_rate)]
             if all(a == b for a, b in pads):
                 self._torch_padding = tuple(a for a, _ in pads)
             else:
                 self._pad = conv_utils.flat_pad(pads)
 
-    def _padded(self, x, kernel_size):
+    def _padded(self, x):
         """``x`` (channels first) and torch's padding argument, after any explicit padding."""
         if self._pad is not None:
             return F.pad(x, self._pad), 0
         if self._pad_per_call:
             pads = [conv_utils.same_padding(n, k, s, d)
-                    for n, k, s, d in zip(x.shape[2:], kernel_size, self.strides, self.dilation_rate)]
+                    for n, k, s, d in zip(x.shape[2:], self.kernel_size, self.strides, self.dilation_rate)]
             if all(a == b for a, b in pads):
                 return x, tuple(a for a, _ in pads)
             return F.pad(x, conv_utils.flat_pad(pads)), 0
@@ -123,7 +123,7 @@ class BaseConv(SpatialLayer):
 
     def call(self, inputs):
         x = inputs if self._to_cf is None else inputs.permute(self._to_cf)
-        x, padding = self._padded(x, self.kernel_size)
+        x, padding = self._padded(x)
         try:
             out = self._conv(x, self._torch_kernel(), self.bias, self.strides, padding, self.dilation_rate,
                              self.groups)

@@ -98,7 +98,7 @@ class BaseConvTranspose(BaseConv):
             p >= 0 and 0 <= e < max(s, d)
             for p, e, s, d in zip(self._torch_pad, self._torch_extra, self.strides, self.dilation_rate))
 
-    def _set_padding(self, kernel_size, strides, dilation_rate):
+    def _set_padding(self):
         pass  # transposed convolutions crop their output instead (see transpose_crops)
 
     def build(self, input_shape):

@@ -64,7 +64,7 @@ class BaseSeparableConv(BaseConv):
 
     def call(self, inputs):
         x = inputs if self._to_cf is None else inputs.permute(self._to_cf)
-        x, padding = self._padded(x, self.kernel_size)
+        x, padding = self._padded(x)
         depthwise = self.depthwise_kernel.reshape(*self.kernel_size, 1, -1).permute(self._kernel_order)
         try:
             x = self._conv(x, depthwise, None, self.strides, padding, self.dilation_rate, x.shape[1])

@@ -94,7 +94,8 @@ def _same_weights(a, b):
     return all(np.array_equal(p, q) for p, q in zip(a.get_weights(), b.get_weights()))
 
 
-@pytest.mark.parametrize("save_freq,crash", [(2, (1, 2)), ("epoch", (2, 3)), (5, (0, 5)), (1, (2, 5))])
+@pytest.mark.parametrize("save_freq,crash", [(2, (1, 2)), ("epoch", (2, 3)), (5, (0, 5)), (1, (2, 5)),
+                                             (6, (1, 2))])
 def test_protocol_loop_resumes_mid_epoch_exactly_and_skips_the_done_work(tmp_path, save_freq, crash):
     reference, total = _fit(fit=_protocol_fit)
     assert total == EPOCHS * SAMPLES // BATCH

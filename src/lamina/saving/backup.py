@@ -260,9 +260,15 @@ class BackupAndRestore(Callback):
             self._save(self._epoch, batch + 1, self._epoch_rng)
 
     def on_epoch_end(self, epoch, logs=None):
-        if self._pending is not None or self.save_freq != "epoch":
+        if self._pending is not None:
+            state, _ = self._pending
+            if epoch == state["epoch"]:  # the backup was taken after the epoch's last batch: all were skipped
+                self._restore_training_state()
+                self._restore_rng("now")
+                self._pending = None
             return
-        self._save(epoch + 1, 0, capture_rng())
+        if self.save_freq == "epoch":
+            self._save(epoch + 1, 0, capture_rng())
 
     def on_train_end(self, logs=None):
         for name in ("_initial_epoch", "_initial_step"):

@@ -163,7 +163,7 @@ def _load_native(config, data, label, custom_objects, compile, safe_mode):
 
     if fully_built(model):
         restore()
-    else:
+    elif any(name.startswith("model/") for name in entries):  # saved built: restore once it is built again
         restore_later(model, restore)
     return model
 

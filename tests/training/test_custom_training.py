@@ -76,6 +76,17 @@ def test_compute_loss_override_is_used_by_fit_and_evaluate():
     assert model.evaluate(X, Y, verbose=0) == pytest.approx(2.0 * float(np.mean(Y ** 2)), rel=1e-5)
 
 
+def test_compute_loss_override_without_training_argument():
+    class Older(lamina.Sequential):  # written for Keras before 3.3, whose compute_loss had no `training`
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+            return ops.mean(ops.abs(y - y_pred))
+
+    model = Older([layers.Dense(1, input_shape=(4,), kernel_initializer="zeros")])
+    model.compile(optimizer="sgd")
+    assert model.evaluate(X, Y, verbose=0) == pytest.approx(float(np.mean(np.abs(Y))), rel=1e-5)
+    assert model.fit(X, Y, epochs=2, verbose=0).history["loss"][1] < float(np.mean(np.abs(Y)))
+
+
 def test_predict_step_override():
     class Rounded(lamina.Sequential):
         def predict_step(self, data):

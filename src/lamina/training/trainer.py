@@ -23,6 +23,7 @@ Example:
     >>> sorted(history.history), len(history.history["loss"])
     (['loss', 'mae'], 2)
 """
+import inspect
 import warnings
 
 import numpy as np
@@ -56,6 +57,9 @@ _LEGACY_COMPILE = {"sample_weight_mode": (None, "temporal"), "target_tensors": (
                    "experimental_run_tf_function": (None, True, False), "distribute": (None,)}
 # Keras 2 data-loading keywords of fit/evaluate/predict; lamina loads batches in the training process
 _LEGACY_LOADING = ("max_queue_size", "workers", "use_multiprocessing")
+
+
+_LOSS_TAKES_TRAINING = {}  # model class -> whether its compute_loss has a `training` argument
 
 
 def _overridden(obj, name):
@@ -298,19 +302,14 @@ class Trainer:
         return total
 
     def _compute_loss(self, x, y, y_pred, sample_weight, training):
-        if self._compute_loss_takes_training():
+        """``compute_loss``, also for overrides written before Keras 3.3 added its ``training`` argument."""
+        cls = type(self)
+        takes_training = _LOSS_TAKES_TRAINING.get(cls)
+        if takes_training is None:
+            takes_training = _LOSS_TAKES_TRAINING[cls] = "training" in inspect.signature(cls.compute_loss).parameters
+        if takes_training:
             return self.compute_loss(x, y, y_pred, sample_weight, training=training)
         return self.compute_loss(x, y, y_pred, sample_weight)
-
-    def _compute_loss_takes_training(self):
-        cls = type(self)
-        cached = cls.__dict__.get("_lamina_loss_takes_training")
-        if cached is None:
-            import inspect
-
-            cached = "training" in inspect.signature(self.compute_loss).parameters
-            setattr(cls, "_lamina_loss_takes_training", cached)
-        return cached
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Update the compiled metrics with a batch and return :meth:`get_metrics_result`."""

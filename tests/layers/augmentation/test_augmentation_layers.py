@@ -186,7 +186,8 @@ def test_errors_name_layer_expected_and_received():
     with pytest.raises(ValueError, match=r"fill_mode must be one of \['reflect', 'wrap', 'constant', 'nearest'\]; "
                                          r"received fill_mode='edge'"):
         layers.RandomZoom(0.1, fill_mode="edge")
-    with pytest.raises(ValueError, match=r"mode must be one of \['horizontal', 'vertical', 'horizontal_and_vertical'\]"):
+    with pytest.raises(ValueError, match=r"mode must be one of "
+                                         r"\['horizontal', 'vertical', 'horizontal_and_vertical'\]"):
         layers.RandomFlip("diagonal")
     with pytest.raises(ValueError, match=r"RandomFlip '.*' expects inputs with between 3 and 4 dimensions "
                                          r"\(batch, height, width, channels\) or \(height, width, channels\)"):

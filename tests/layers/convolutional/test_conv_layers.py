@@ -10,7 +10,7 @@ import lamina
 from lamina import layers
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from vision_reference import assert_config_round_trip, assert_matches_keras, outputs, pair  # noqa: E402
+from vision_reference import assert_config_round_trip, assert_matches_keras, pair  # noqa: E402
 
 RNG = np.random.RandomState(0)
 
@@ -21,7 +21,7 @@ def _data(rank, data_format, size=7, channels=4, batch=2):
     return RNG.randn(*shape).astype("float32")
 
 
-# (kernel_size, strides, padding, dilation_rate, groups): every padding with odd/even kernels, strides, dilations, groups
+# (kernel_size, strides, padding, dilation_rate, groups): both paddings with odd/even kernels, strides, dilations, groups
 CONV_CASES = [
     (3, 1, "valid", 1, 1),
     (3, 1, "same", 1, 1),

@@ -154,7 +154,8 @@ def test_errors_name_layer_expected_and_received():
     with pytest.raises(ValueError, match=r"BatchNormalization 'bn' expects inputs whose axis -1 has size 3, but "
                                          r"received an input of shape \(2, 4, 4, 5\)"):
         bn(torch.zeros(2, 4, 4, 5))
-    with pytest.raises(ValueError, match=r"BatchNormalization '.*': axis=3 is out of range for inputs of shape \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"BatchNormalization '.*': axis=3 is out of range for inputs of shape "
+                                         r"\(2, 3\)"):
         layers.BatchNormalization(axis=3)(torch.zeros(2, 3))
     with pytest.raises(ValueError, match=r"renorm=True and synchronized=True are not supported"):
         layers.BatchNormalization(renorm=True)

@@ -82,7 +82,8 @@ def test_global_average_pooling_1d_with_mask_matches_keras(keras):
     x = RNG.randn(3, 5, 4).astype("float32")
     x[0, 3:] = 1000.0  # masked steps must not leak into the mean
     mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [0, 1, 0, 1, 0]], dtype=bool)
-    expected = keras.layers.GlobalAveragePooling1D()(keras.ops.convert_to_tensor(x), mask=keras.ops.convert_to_tensor(mask))
+    k_x, k_mask = keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(mask)
+    expected = keras.layers.GlobalAveragePooling1D()(k_x, mask=k_mask)
     got = layers.GlobalAveragePooling1D()(torch.as_tensor(x), mask=torch.as_tensor(mask))
     np.testing.assert_allclose(got.numpy(), keras.ops.convert_to_numpy(expected), atol=1e-5)
 
@@ -114,13 +115,15 @@ def test_config_round_trip(layer):
 
 def test_keras2_aliases():
     assert layers.MaxPool2D is layers.MaxPooling2D and layers.AvgPool2D is layers.AveragePooling2D
-    assert layers.GlobalMaxPool2D is layers.GlobalMaxPooling2D and layers.GlobalAvgPool1D is layers.GlobalAveragePooling1D
+    assert layers.GlobalMaxPool2D is layers.GlobalMaxPooling2D
+    assert layers.GlobalAvgPool1D is layers.GlobalAveragePooling1D
     assert layers.Convolution2D is layers.Conv2D and layers.Deconvolution2D is layers.Conv2DTranspose
 
 
 def test_errors_name_layer_expected_and_received():
     with pytest.raises(ValueError, match=r"MaxPooling2D 'pool' expects inputs with exactly 4 dimensions "
-                                         r"\(batch, height, width, channels\), but received an input of shape \(8, 8, 3\)"):
+                                         r"\(batch, height, width, channels\), but received an input of shape "
+                                         r"\(8, 8, 3\)"):
         layers.MaxPooling2D(name="pool")(torch.zeros(8, 8, 3))
     with pytest.raises(ValueError, match=r"the window \(pool_size=\(3, 3\)\) is larger than the spatial size \(2, 2\)"):
         layers.AveragePooling2D(3)(torch.zeros(1, 2, 2, 1))

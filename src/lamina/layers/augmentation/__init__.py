@@ -1,1 +1,1 @@
-"""Image preprocessing and augmentation layers (Rescaling, Resizing, CenterCrop, Random*); re-exported by ``lamina.layers``."""
+"""Image preprocessing and augmentation layers; the public names are re-exported by ``lamina.layers``."""

@@ -43,7 +43,7 @@ def _nodes(coordinate, interpolation):
 
 
 def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0.0):
-    """Resample channels-last ``images`` ``(batch, height, width, channels)`` through per-image ``transform``s ``(batch, 8)``.
+    """Resample channels-last ``images`` ``(batch, height, width, channels)`` through ``transform`` ``(batch, 8)``.
 
     Example:
         >>> identity = torch.tensor([[1.0, 0, 0, 0, 1, 0, 0, 0]])

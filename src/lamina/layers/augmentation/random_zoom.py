@@ -54,7 +54,9 @@ class RandomZoom(BaseRandomAffine):
 
     def _transforms(self, batch, height, width, like):
         height_zoom = 1.0 + self._uniform((batch,), *self._height_range, like)
-        width_zoom = height_zoom if self._width_range is None else 1.0 + self._uniform((batch,), *self._width_range, like)
+        width_zoom = height_zoom
+        if self._width_range is not None:
+            width_zoom = 1.0 + self._uniform((batch,), *self._width_range, like)
         return zoom_transforms(width_zoom, height_zoom, height, width)
 
     def get_config(self):

@@ -4,7 +4,6 @@ Example:
     >>> resize_images(torch.ones(1, 4, 6, 3), (2, 3)).shape
     torch.Size([1, 2, 3, 3])
 """
-import torch
 import torch.nn.functional as F
 
 INTERPOLATIONS = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}

@@ -121,7 +121,8 @@ class BaseConvTranspose(BaseConv):
         else:  # crops torch cannot express: the full output, cropped and zero-extended
             out = self._conv(x, weight, None, self.strides, 0, 0, 1, self.dilation_rate)
             index = (slice(None), slice(None)) + tuple(
-                slice(max(before, 0), out.shape[2 + i] - max(after, 0)) for i, (before, after) in enumerate(self._crops))
+                slice(max(before, 0), out.shape[2 + i] - max(after, 0))
+                for i, (before, after) in enumerate(self._crops))
             out = F.pad(out[index], conv_utils.flat_pad([(max(-b, 0), max(-a, 0)) for b, a in self._crops]))
             if self.bias is not None:
                 out = out + self.bias.reshape(-1, *(1,) * self.rank)

@@ -43,7 +43,7 @@ import torch
 from lamina.core import tree
 from lamina.core.dtypes import dtype_name, to_torch_dtype
 from lamina.core.naming import to_snake_case
-from lamina.core.symbolic import KerasTensor, SymbolicOp
+from lamina.core.symbolic import KerasTensor, SymbolicOp, symbolic_call
 
 _TENSOR = "__keras_tensor__"
 
@@ -286,7 +286,7 @@ def _keras_op(entry, where):
 
 
 class _Operation:
-    """A config entry that is a plain function: called once per node to record it again."""
+    """A config entry that is a plain function: each node records it again as one graph node."""
 
     def __init__(self, fn, options=None, keras_getitem=False):
         self.fn = fn
@@ -297,7 +297,7 @@ class _Operation:
         if self.keras_getitem and len(args) == 2 and isinstance(args[1], list):
             args = (args[0], tuple(args[1]))  # Keras writes the index tuple as a list
         kwargs = {**self.options, **kwargs}
-        return self.fn(*args, **kwargs)
+        return symbolic_call(self.fn, args, kwargs, name=getattr(self.fn, "__name__", "op"))
 
 
 def _operation_from_entry(entry, where):

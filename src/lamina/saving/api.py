@@ -149,14 +149,11 @@ def clone_model(model, input_tensors=None, clone_function=None, **kwargs):
     recursive = kwargs.pop("recursive", False)
     if kwargs:
         raise TypeError(f"clone_model() got unexpected keyword argument(s) {sorted(kwargs)}")
-    clone = clone_function or _clone_layer
-    if recursive and clone_function is not None:
-        inner = clone_function
+    def clone(layer):
+        if recursive and isinstance(layer, (Functional, Sequential)):  # nested models, layer by layer too
+            return clone_model(layer, clone_function=clone_function, recursive=True)
+        return (clone_function or _clone_layer)(layer)
 
-        def clone(layer):  # noqa: F811  (recursive: nested models are cloned layer by layer too)
-            if isinstance(layer, (Functional, Sequential)):
-                return clone_model(layer, clone_function=inner, recursive=True)
-            return inner(layer)
     if isinstance(model, Sequential):
         layers = [clone(layer) for layer in model.layers]
         if input_tensors is not None:
@@ -181,8 +178,9 @@ def _apply(layers, x):
 
 def _clone_functional(model, input_tensors, clone):
     from lamina.core import tree
-    from lamina.core.symbolic import KerasTensor, SymbolicOp
+    from lamina.core.symbolic import KerasTensor, SymbolicOp, symbolic_call
     from lamina.layers.core.input_layer import Input
+    from lamina.models.functional import Functional
 
     new_inputs = []
     given = tree.flatten(input_tensors) if input_tensors is not None else None
@@ -199,20 +197,19 @@ def _clone_functional(model, input_tensors, clone):
         mapping[id(tensor)] = new
         new_inputs.append(new)
     clones = {}
+    swap = lambda v: mapping[id(v)] if isinstance(v, KerasTensor) else v  # noqa: E731
     for node in model._program.nodes:
         operation = node.operation
-        if isinstance(operation, SymbolicOp):
-            target = operation.fn
+        args, kwargs = tree.map_structure(swap, node.call_args), tree.map_structure(swap, node.call_kwargs)
+        if isinstance(operation, SymbolicOp):  # record the same function again, as one node
+            outputs = symbolic_call(operation.fn, args, kwargs, name=getattr(operation.fn, "__name__", "op"))
         else:
             target = clones.get(id(operation))
             if target is None:
                 target = clones[id(operation)] = clone(operation)
-        swap = lambda v: mapping[id(v)] if isinstance(v, KerasTensor) else v  # noqa: E731
-        outputs = target(*tree.map_structure(swap, node.call_args), **tree.map_structure(swap, node.call_kwargs))
+            outputs = target(*args, **kwargs)
         for old, new in zip(node.output_tensors, [t for t in tree.flatten(outputs) if isinstance(t, KerasTensor)]):
             mapping[id(old)] = new
     inputs = tree.pack_sequence_as(model._input_structure, new_inputs)
     outputs = tree.map_structure(lambda t: mapping[id(t)], model._output_structure)
-    from lamina.models.functional import Functional
-
     return Functional(inputs, outputs, name=model.name, trainable=model.trainable)

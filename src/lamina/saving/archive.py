@@ -56,7 +56,7 @@ class SafeArchive:
     """
 
     def __init__(self, path, label=None):
-        self.label = label or os.fspath(path) if not hasattr(path, "read") else label or "archive"
+        self.label = label or ("archive" if hasattr(path, "read") else os.fspath(path))
         try:
             if hasattr(path, "seek"):
                 path.seek(0, os.SEEK_END)

@@ -131,3 +131,29 @@ def test_subclass_built_the_functional_way():
     model = Wrapped()
     assert model.describe() == "custom" and model(torch.ones(1, 3)).shape == (1, 2)
     assert isinstance(model, lamina.Functional)
+
+
+def test_outer_training_flag_overrides_recorded_training():
+    x = lamina.Input((50,))
+    y = layers.Dropout(0.5)(x, training=True)  # recorded in the graph
+    model = lamina.Model(x, y)
+    data = torch.ones(4, 50)
+    torch.testing.assert_close(model(data, training=False), data)
+    assert not torch.equal(model(data), data)  # no outer value: the recorded True applies
+
+
+def test_weight_named_like_an_attribute_set_to_none():
+    class Gain(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.gamma = None
+
+        def build(self, input_shape):
+            self.gamma = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="gamma")
+
+        def call(self, inputs):
+            return inputs * self.gamma
+
+    layer = Gain()
+    layer(torch.ones(1, 3))
+    assert list(layer.state_dict()) == ["gamma"]

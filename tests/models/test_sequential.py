@@ -78,3 +78,12 @@ def test_nested_sequential_as_layer():
     data = torch.randn(2, 3)
     out = model([data, data])
     torch.testing.assert_close(out[:, :4], out[:, 4:])
+
+
+def test_first_layer_a_model_gives_the_input_shape():
+    base = lamina.Sequential([lamina.Input((6,)), layers.Dense(4)])
+    model = lamina.Sequential()
+    model.add(base)
+    model.add(layers.Dense(2))
+    assert model.built and model.output_shape == (None, 2)
+    assert len(model.trainable_weights) == 4

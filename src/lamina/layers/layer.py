@@ -313,8 +313,10 @@ class Layer(nn.Module):
         if not self._trainable and variable.requires_grad:
             variable.requires_grad_(False)
         key = (name or "variable").replace(".", "_").replace("/", "_")
+        if self.__dict__.get(key, 0) is None:
+            del self.__dict__[key]  # Keras idiom: `self.gamma = None` in __init__, the weight in build
         base, index = key, 1
-        while key in self._parameters or key in self._modules or key in self._buffers:
+        while key in self._parameters or key in self._modules or key in self._buffers or key in self.__dict__:
             key, index = f"{base}_{index}", index + 1
         self.register_parameter(key, variable)
         return variable

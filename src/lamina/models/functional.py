@@ -191,11 +191,11 @@ class Functional(Model):
         flat = self._flatten_inputs(inputs)
         values = [self._standardize_input(i, x) for i, x in enumerate(flat)]
         if capturing():
-            outputs, slot_values = self._program.run(values, keep_values=True)
+            outputs, slot_values = self._program.run(values, keep_values=True, training=training)
             program = self._program
             publish(lambda t: slot_values[program.slots[id(t)]] if id(t) in program.slots else None)
         else:
-            outputs = self._program.run(values)
+            outputs = self._program.run(values, training=training)
         return tree.pack_sequence_as(self._output_structure, outputs)
 
     def compute_output_spec(self, *args, **kwargs):

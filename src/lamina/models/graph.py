@@ -152,21 +152,28 @@ class GraphProgram:
                     out_slots.append((position, slots[id(leaf)]))
             single_in = args[0].index if (len(args) == 1 and isinstance(args[0], _Slot) and not kwargs) else None
             single_out = out_slots[0][1] if (not tree.is_nested(node.outputs) and len(out_slots) == 1) else None
-            self.steps.append((node.operation, args, kwargs, single_in, single_out, out_slots))
+            self.steps.append((node.operation, args, kwargs, single_in, single_out, out_slots, "training" in kwargs))
         self.slots = slots
         self.num_slots = len(slots)
         self.output_slots = [slots[id(t)] for t in self.outputs]
 
-    def run(self, input_values, keep_values=False):
-        """Run every step; return the output values (and all slot values if ``keep_values``)."""
+    def run(self, input_values, keep_values=False, training=None):
+        """Run every step; return the output values (and all slot values if ``keep_values``).
+
+        A ``training`` value that is not ``None`` overrides any ``training=`` recorded when
+        the graph was built (as in Keras 3); otherwise recorded values are kept.
+        """
         values = [None] * self.num_slots
         for index, value in enumerate(input_values):
             values[index] = value
-        for operation, args, kwargs, single_in, single_out, out_slots in self.steps:
+        for operation, args, kwargs, single_in, single_out, out_slots, has_training in self.steps:
             if single_in is not None:
                 result = operation(values[single_in])
             else:
-                result = operation(*_fill(args, values), **_fill(kwargs, values))
+                kwargs = _fill(kwargs, values)
+                if has_training and training is not None:
+                    kwargs["training"] = training
+                result = operation(*_fill(args, values), **kwargs)
             if single_out is not None:
                 values[single_out] = result
             else:

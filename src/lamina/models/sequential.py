@@ -92,11 +92,10 @@ class Sequential(Model):
                 f"Sequential '{self.name}': a layer named {name!r} is already in the model; "
                 "layer names must be unique within a model."
             )
-        if not self._modules and self._input_layer is None and getattr(layer, "_input_shape_arg", None) is not None:
-            object.__setattr__(self, "_input_layer", InputLayer(
-                batch_shape=(layer._batch_size_arg,) + tuple(layer._input_shape_arg),
-                dtype=getattr(layer, "_input_dtype", None),
-            ))
+        if not self._modules and self._input_layer is None:
+            known = _known_input(layer)
+            if known is not None:
+                object.__setattr__(self, "_input_layer", InputLayer(batch_shape=known[0], dtype=known[1]))
         self.add_module(str(self._count), layer)
         self._count += 1
         self.built = False
@@ -249,3 +248,17 @@ class Sequential(Model):
             model.add(deserialize(layer_config, custom_objects=custom_objects), rebuild=False)
         model._maybe_rebuild()
         return model
+
+
+def _known_input(layer):
+    """``(batch_shape, dtype)`` a first layer declares (``input_shape=`` or, for a model, its Input), else None."""
+    if getattr(layer, "_input_shape_arg", None) is not None:
+        return (layer._batch_size_arg,) + tuple(layer._input_shape_arg), getattr(layer, "_input_dtype", None)
+    if isinstance(layer, Model):
+        try:
+            inputs = layer.inputs
+        except (AttributeError, ValueError):
+            return None
+        if len(inputs) == 1:
+            return inputs[0].shape, inputs[0].dtype
+    return None

@@ -232,3 +232,27 @@ def cached_imagenet_file(weight_files, include_top):
     file_name = weight_files.select(include_top)[0]
     path = os.path.join(lamina_home(), "models", file_name)
     return path if os.path.isfile(path) else None
+
+
+def auto_weights(weights, weight_files, include_top, fn_name, log=print):
+    """Resolve ``weights="auto"`` (used by the examples): ImageNet if already cached, else random weights.
+
+    Any other value is returned unchanged. Random weights make the examples run, but their
+    pictures only mean something with the ImageNet weights, so a note says where to put them.
+
+    Example:
+        >>> files = WeightFiles("https://example.org/", "absent.h5", "absent_notop.h5")
+        >>> auto_weights("auto", files, False, "VGG16", log=lambda message: None) is None
+        True
+    """
+    if weights != "auto":
+        return weights
+    if cached_imagenet_file(weight_files, include_top) is not None:
+        return "imagenet"
+    from lamina.utils.file_utils import lamina_home
+
+    file_name, origin, _ = weight_files.select(include_top)
+    log(f"note: {fn_name}'s ImageNet weights are not in the cache, so the network has random weights and the "
+        f"result shows no real features. For real results download {origin} to "
+        f"{os.path.join(lamina_home(), 'models', file_name)} (or run once with weights='imagenet' online).")
+    return None

@@ -51,7 +51,8 @@ def serialize_object(obj):
     """
     if obj is None:
         return None
-    name = getattr(type(obj), "_registered_name", type(obj).__name__)
+    cls = type(obj)
+    name = cls.__dict__.get("_registered_name", cls.__name__)  # a subclass does not inherit its parent's name
     return {"class_name": name, "config": obj.get_config()}
 
 

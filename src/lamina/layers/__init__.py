@@ -7,8 +7,6 @@ Example:
 """
 import torch  # noqa: F401  (used by the examples)
 
-from lamina.core import registry
-from lamina.core.identifiers import deserialize_object, serialize_object
 from lamina.layers.activations.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from lamina.layers.core.activation import Activation
 from lamina.layers.core.dense import Dense
@@ -71,13 +69,15 @@ from lamina.layers.rnn import (GRU, LSTM, RNN, Bidirectional, ConvLSTM1D, ConvLS
 
 
 def serialize(layer):
-    """``{'class_name', 'config'}`` for a layer.
+    """``{'class_name', 'config'}`` for a layer (functions of ``Lambda`` layers included).
 
     Example:
         >>> serialize(Dense(2, name="d"))["class_name"]
         'Dense'
     """
-    return serialize_object(layer)
+    from lamina.saving.serialization import serialize_layer
+
+    return serialize_layer(layer)
 
 
 def deserialize(config, custom_objects=None):
@@ -87,5 +87,6 @@ def deserialize(config, custom_objects=None):
         >>> deserialize({"class_name": "Dense", "config": {"units": 2}}).units
         2
     """
-    known = {name: registry.lookup(name) for name in registry.registered_names()}
-    return deserialize_object(config, known, "layer", custom_objects)
+    from lamina.saving.serialization import deserialize_layer
+
+    return deserialize_layer(config, custom_objects)

@@ -540,6 +540,41 @@ class Layer(nn.Module):
             return tree.map_structure(lambda s: KerasTensor(s, dtype=self.compute_dtype), shapes)
         return infer_output_spec(self.__call__, args, kwargs, module=self)
 
+    def get_build_config(self):
+        """The input shape(s) the layer was built with (``None`` if not built by a call), as Keras 3.
+
+        Example:
+            >>> from lamina.layers import Dense
+            >>> layer = Dense(2); _ = layer(torch.ones(1, 3)); layer.get_build_config()
+            {'input_shape': (1, 3)}
+        """
+        shapes = getattr(self, "_build_shapes", None)
+        if not shapes:
+            return None
+        if len(shapes) == 1:
+            return {"input_shape": shapes[0]}
+        return {"input_shapes": list(shapes)}
+
+    def build_from_config(self, config):
+        """Build from :meth:`get_build_config`'s output (creates the weights, e.g. before loading them).
+
+        Example:
+            >>> from lamina.layers import Dense
+            >>> layer = Dense(2); layer.build_from_config({"input_shape": (None, 3)}); layer.count_params()
+            8
+        """
+        if not config or self.built:
+            return
+        if "input_shape" in config:
+            shapes = [config["input_shape"]]
+        else:
+            shapes = list(config.get("input_shapes", []))
+        shapes = [tuple(s) if isinstance(s, list) and all(d is None or isinstance(d, int) for d in s) else s
+                  for s in shapes]
+        self.build(*shapes)
+        self.built = True
+        self._build_shapes = shapes
+
     def get_config(self):
         """The layer's hyper-parameters as a JSON-safe dict (subclasses extend it)."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_name}
@@ -581,10 +616,13 @@ class Layer(nn.Module):
             while shapes and shapes[-1] is None:
                 shapes.pop()
         if info.build_args:
-            self.build(*shapes[: len(info.build_args)])
+            shapes = shapes[: len(info.build_args)]
+            self.build(*shapes)
         else:
+            shapes = []
             self.build()
         self.built = True
+        self._build_shapes = shapes
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None

@@ -69,7 +69,7 @@ class Functional(Model):
             names[layer.name] = layer
         for index, layer in enumerate(layers):
             self.add_module(str(index), layer)
-        self._operations = self._program.operations
+        object.__setattr__(self, "_operations", self._program.operations)  # already registered as 0, 1, ...
         self._input_dtypes = [to_torch_dtype(t.dtype) for t in self.inputs]
         self._warned_shapes = set()
         self.built = True

@@ -231,12 +231,12 @@ class Sequential(Model):
         return [self.layers[-1].name] if self.layers else []
 
     def get_config(self):
-        from lamina.core.identifiers import serialize_object
+        from lamina.layers import serialize
 
         layers = []
         if self._input_layer is not None:
-            layers.append(serialize_object(self._input_layer))
-        layers.extend(serialize_object(layer) for layer in self.layers)
+            layers.append(serialize(self._input_layer))
+        layers.extend(serialize(layer) for layer in self.layers)
         return {"name": self.name, "trainable": self.trainable, "layers": layers}
 
     @classmethod

@@ -105,17 +105,31 @@ class Model(Trainer, Layer):
             raise ValueError(f"Model '{self.name}' has no layer named {name!r}. Its layers are: {names}")
         raise ValueError(f"Model '{self.name}'.get_layer: pass a name or an index")
 
+    def _maybe_build(self, args, kwargs):
+        if type(self).build is Model.build:  # a subclassed model builds its layers during the call itself
+            self.built = True
+            return
+        super()._maybe_build(args, kwargs)
+
     def build(self, input_shape=None):
-        """Build a subclassed model by calling it on a symbolic input of ``input_shape`` (batch axis included)."""
+        """Build a subclassed model by calling it on a symbolic input of ``input_shape`` (batch axis included).
+
+        ``input_shape`` may be one shape, a list of shapes or a dict of shapes (one per input).
+        """
         if input_shape is None:
             self.built = True
             return
-        if isinstance(input_shape, (list, tuple)) and input_shape and isinstance(input_shape[0], (list, tuple)):
-            inputs = [KerasTensor(tuple(shape)) for shape in input_shape]
-        else:
-            inputs = KerasTensor(tuple(input_shape))
+
+        def symbolic(shape):
+            if isinstance(shape, dict):
+                return {k: symbolic(v) for k, v in shape.items()}
+            if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
+                return [symbolic(s) for s in shape]
+            return KerasTensor(tuple(shape))
+
         self.built = True
-        self.compute_output_spec(inputs)
+        self.compute_output_spec(symbolic(input_shape))
+        self._build_shapes = [input_shape]
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):

@@ -134,12 +134,14 @@ def test_activation_options_match_keras(keras):
                                         ("random_normal", (400, 300)), ("random_uniform", (400, 300)),
                                         ("truncated_normal", (400, 300)), ("orthogonal", (64, 32))])
 def test_initializer_statistics_match_keras(keras, name, shape):
+    keras.utils.set_random_seed(0)
     ours = lamina.initializers.get(name)(shape).numpy()
     theirs = keras.ops.convert_to_numpy(keras.initializers.get(name)(shape))
     assert ours.shape == theirs.shape
     assert abs(ours.std() - theirs.std()) < 0.05 * theirs.std()
     assert abs(ours.mean() - theirs.mean()) < 0.05 * theirs.std() + 1e-3
-    np.testing.assert_allclose(np.abs(ours).max(), np.abs(theirs).max(), rtol=0.25)
+    # same distribution shape (truncation, uniform bounds): compare tail quantiles
+    np.testing.assert_allclose(np.quantile(ours, [0.005, 0.995]), np.quantile(theirs, [0.005, 0.995]), rtol=0.1)
 
 
 def test_deterministic_initializers_match_keras(keras):
@@ -184,3 +186,16 @@ def test_activity_regularizer_loss_matches_keras(keras):
     ours_losses = sorted(float(l) for l in ours.losses)
     theirs_losses = sorted(float(keras.ops.convert_to_numpy(l)) for l in theirs.losses)
     np.testing.assert_allclose(ours_losses, theirs_losses, rtol=1e-5)
+
+
+def test_initializer_configs_match_keras_and_load_keras_configs(keras):
+    for name in ["GlorotUniform", "HeNormal", "LecunUniform", "VarianceScaling", "Zeros", "Orthogonal"]:
+        theirs = keras.initializers.get(name)
+        ours = lamina.initializers.get(name)
+        assert set(ours.get_config()) == set(theirs.get_config()), name
+        clone = lamina.initializers.deserialize({"class_name": name, "config": theirs.get_config()})
+        assert type(clone).__name__ == name
+    custom = keras.initializers.VarianceScaling(2.0, "fan_in", "uniform", input_axes=[0], output_axes=[1, 2])
+    ours = lamina.initializers.deserialize({"class_name": "VarianceScaling", "config": custom.get_config()})
+    limit = (3 * 2.0 / 4) ** 0.5
+    assert float(ours((4, 5, 6)).abs().max()) <= limit

@@ -22,14 +22,18 @@ from lamina.core.dtypes import to_torch_dtype
 from lamina.core.identifiers import deserialize_object, lookup_name, serialize_object
 
 
-def compute_fans(shape):
-    """Keras's ``(fan_in, fan_out)`` for a weight of ``shape``.
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """Keras's ``(fan_in, fan_out)`` for a weight of ``shape`` (or the products over the given axes).
 
     Example:
         >>> compute_fans((3, 3, 16, 32))
         (144, 288)
+        >>> compute_fans((4, 5, 6), input_axes=[0], output_axes=[1, 2])
+        (4, 30)
     """
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return int(np.prod([shape[a] for a in input_axes])), int(np.prod([shape[a] for a in output_axes]))
     if len(shape) < 1:
         return 1, 1
     if len(shape) == 1:
@@ -220,8 +224,11 @@ class VarianceScaling(RandomInitializer):
     _MODES = ("fan_in", "fan_out", "fan_avg")
     _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform", "normal")
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None, input_axes=None,
+                 output_axes=None):
         super().__init__(seed)
+        self.input_axes = list(input_axes) if input_axes is not None else None
+        self.output_axes = list(output_axes) if output_axes is not None else None
         if scale <= 0.0:
             raise ValueError(f"VarianceScaling: scale must be positive; received scale={scale}")
         if mode not in self._MODES:
@@ -236,7 +243,7 @@ class VarianceScaling(RandomInitializer):
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def __call__(self, shape, dtype=None):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, fan)
         generator = self._generator()
@@ -249,15 +256,16 @@ class VarianceScaling(RandomInitializer):
         return _empty(shape, dtype).uniform_(-limit, limit, generator=generator)
 
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed,
+                "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 def _variance_scaling_preset(class_name, scale, mode, distribution, doc):
-    def __init__(self, seed=None):
-        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed, input_axes, output_axes)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
     cls = type(class_name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc})
     cls.__module__ = __name__

@@ -152,3 +152,8 @@ def test_map_fn_and_folds():
     assert K.map_fn(lambda row: row * 2, torch.tensor([[1.0], [2.0]])).tolist() == [[2.0], [4.0]]
     assert K.foldl(lambda acc, x: acc - x, torch.tensor([10.0, 1.0, 2.0])).item() == 7.0
     assert K.foldr(lambda acc, x: acc - x, torch.tensor([1.0, 2.0, 10.0])).item() == 7.0
+
+
+def test_a_keras2_backend_name_lamina_lacks_is_named():
+    with pytest.raises(AttributeError, match="K.get_session is not part of lamina's Keras 2 backend"):
+        K.get_session()

@@ -30,3 +30,13 @@ from lamina.backend.nn import *  # noqa: F401,F403
 from lamina.backend.random import *  # noqa: F401,F403
 from lamina.backend.session import *  # noqa: F401,F403
 from lamina.backend.variables import *  # noqa: F401,F403
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise AttributeError(
+        f"K.{name} is not part of lamina's Keras 2 backend (lamina.backend; see docs/compat.md for what is). "
+        "TensorFlow 1 sessions and graphs (get_session, set_session, placeholder feeds outside K.function) do not "
+        "exist in lamina."
+    )

@@ -157,3 +157,13 @@ def test_weight_named_like_an_attribute_set_to_none():
     layer = Gain()
     layer(torch.ones(1, 3))
     assert list(layer.state_dict()) == ["gamma"]
+
+
+def test_string_inputs_flow_to_text_layers():
+    x = lamina.Input(shape=(1,), dtype="string")
+    assert x.dtype == "string"
+    ids = layers.StringLookup(vocabulary=["a", "b", "c"])(x)
+    assert ids.shape == (None, 1)
+    model = lamina.Model(x, layers.Dense(1)(layers.Flatten()(layers.Embedding(5, 3)(ids))))
+    out = model(np.array([["a"], ["c"], ["zzz"]]))
+    assert out.shape == (3, 1)

@@ -32,6 +32,27 @@ _ALIASES = {"float": "float32", "double": "float64", "half": "float16", "int": "
 _TORCH_TO_NAME = {v: k for k, v in _NAME_TO_TORCH.items()}
 
 
+STRING = "string"
+_STRING_NAMES = ("string", "str", "object", "bytes")
+
+
+def is_string_dtype(dtype):
+    """True for Keras's ``'string'`` dtype (NumPy ``str``/``object``/``bytes`` arrays).
+
+    Example:
+        >>> is_string_dtype("string"), is_string_dtype(np.dtype("<U3")), is_string_dtype("float32")
+        (True, True, False)
+    """
+    if isinstance(dtype, str):
+        return dtype in _STRING_NAMES
+    if dtype in (str, bytes, object):
+        return True
+    try:
+        return np.dtype(dtype).kind in "USO"
+    except TypeError:
+        return False
+
+
 def to_torch_dtype(dtype):
     """Turn ``'float32'``, ``np.float32``, ``torch.float32`` or ``None`` (floatx) into a torch dtype.
 
@@ -47,18 +68,22 @@ def to_torch_dtype(dtype):
     if name is None:
         name = np.dtype(dtype).name
     name = _ALIASES.get(name, name)
+    if name in _STRING_NAMES:
+        raise ValueError("string data has no torch dtype: it stays a NumPy array of str until a layer encodes it")
     if name not in _NAME_TO_TORCH:
         raise ValueError(f"Unknown dtype {dtype!r}; expected one of {sorted(_NAME_TO_TORCH)}")
     return _NAME_TO_TORCH[name]
 
 
 def dtype_name(dtype):
-    """The Keras name of a dtype given as a string, numpy or torch dtype.
+    """The Keras name of a dtype given as a string, numpy or torch dtype (``'string'`` for text).
 
     Example:
-        >>> dtype_name(torch.float32)
-        'float32'
+        >>> dtype_name(torch.float32), dtype_name("str")
+        ('float32', 'string')
     """
+    if not isinstance(dtype, torch.dtype) and dtype is not None and is_string_dtype(dtype):
+        return STRING
     return _TORCH_TO_NAME[to_torch_dtype(dtype)]
 
 

@@ -23,10 +23,11 @@ import itertools
 import operator
 from typing import NamedTuple
 
+import numpy as np
 import torch
 
 from lamina.core import config, tree
-from lamina.core.dtypes import dtype_name, to_torch_dtype
+from lamina.core.dtypes import STRING, dtype_name, to_torch_dtype
 
 _node_ids = itertools.count()
 _META_FILLS = (83, 89)  # stand-ins for unknown dims; two primes whose results rarely collide
@@ -297,6 +298,8 @@ def _stand_in(fill, device):
     def convert(x):
         if isinstance(x, KerasTensor):
             shape = [fill if d is None else d for d in x.shape]
+            if x.dtype == STRING:
+                return np.full(shape, "a", dtype=object)
             return torch.ones(shape, dtype=to_torch_dtype(x.dtype), device=device)
         return x
 
@@ -323,6 +326,8 @@ def _run_on_stand_ins(fn, args, kwargs, fill, meta, module):
 
 
 def _spec_of(first, second):
+    if isinstance(first, np.ndarray) and first.dtype.kind in "USO":
+        return KerasTensor(tuple(a if a == b else None for a, b in zip(first.shape, second.shape)), dtype=STRING)
     if not isinstance(first, torch.Tensor):
         return first
     if first.dim() != second.dim():
@@ -358,7 +363,8 @@ def infer_output_spec(fn, args, kwargs=None, module=None):
     """
     kwargs = kwargs or {}
     first = None
-    if _stand_in_numel(args, kwargs) > _META_THRESHOLD:
+    has_strings = any(isinstance(x, KerasTensor) and x.dtype == STRING for x in tree.flatten((args, kwargs)))
+    if not has_strings and _stand_in_numel(args, kwargs) > _META_THRESHOLD:
         try:
             first = _run_on_stand_ins(fn, args, kwargs, _META_FILLS[0], True, module)
             second = _run_on_stand_ins(fn, args, kwargs, _META_FILLS[1], True, module)

@@ -638,7 +638,9 @@ class Layer(nn.Module):
 
     def _convert_arrays(self, args):
         def convert(x):
-            if isinstance(x, np.ndarray) or (isinstance(x, (float, int)) and not isinstance(x, bool)):
+            if isinstance(x, np.ndarray):
+                return x if x.dtype.kind in "USO" else convert_to_tensor(x)  # text stays NumPy
+            if isinstance(x, (float, int)) and not isinstance(x, bool):
                 return convert_to_tensor(x)
             return x
 

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from lamina.core import registry, tree
-from lamina.core.dtypes import to_torch_dtype
+from lamina.core.dtypes import STRING, to_torch_dtype
 from lamina.core.naming import unique_name
 from lamina.core.symbolic import KerasTensor, capturing, publish
 from lamina.core.tensors import convert_to_tensor
@@ -70,7 +70,7 @@ class Functional(Model):
         for index, layer in enumerate(layers):
             self.add_module(str(index), layer)
         object.__setattr__(self, "_operations", self._program.operations)  # already registered as 0, 1, ...
-        self._input_dtypes = [to_torch_dtype(t.dtype) for t in self.inputs]
+        self._input_dtypes = [None if t.dtype == STRING else to_torch_dtype(t.dtype) for t in self.inputs]
         self._warned_shapes = set()
         self.built = True
 
@@ -156,6 +156,11 @@ class Functional(Model):
     def _standardize_input(self, index, value):
         spec = self.inputs[index]
         dtype = self._input_dtypes[index]
+        if dtype is None:  # a string input: text stays a NumPy array for the layer that encodes it
+            value = np.asarray(value, dtype=object)
+            if value.ndim == len(spec.shape) - 1 and spec.shape[-1] == 1:
+                value = value[..., None]
+            return value
         if not isinstance(value, torch.Tensor):
             value = convert_to_tensor(np.asarray(value) if not isinstance(value, (int, float)) else value, dtype=dtype)
         elif value.dtype != dtype and (value.is_floating_point() or not dtype.is_floating_point):

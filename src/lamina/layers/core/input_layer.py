@@ -6,7 +6,7 @@ Example:
     ((None, 784), 'float32', 'pixels')
 """
 from lamina.core import registry
-from lamina.core.dtypes import dtype_name, to_torch_dtype
+from lamina.core.dtypes import dtype_name
 from lamina.core.symbolic import KerasTensor, Node
 from lamina.layers.layer import Layer
 
@@ -49,7 +49,7 @@ class InputLayer(Layer):
                 shape = (shape,)
             batch_shape = (batch_size,) + tuple(shape)
         self._batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
-        self._input_dtype_name = dtype_name(to_torch_dtype(dtype))
+        self._input_dtype_name = dtype_name(dtype)
         self.sparse = bool(sparse)
         self.optional = optional
         self.built = True

@@ -65,9 +65,6 @@ class Hashing(Layer):
         self.num_bins, self.mask_value, self.salt, self.output_mode = num_bins, mask_value, None, output_mode
         self.built = True
 
-    def __call__(self, inputs, **kwargs):
-        return self.call(inputs)
-
     def call(self, inputs):
         values = to_numpy(inputs)
         if values.dtype.kind == "f":

@@ -281,9 +281,6 @@ class IndexLookup(Layer):
         tokens = vocabulary[indices]
         return tokens if self.vocabulary_dtype == "string" else torch.from_numpy(tokens.astype(np.int64))
 
-    def __call__(self, inputs, **kwargs):
-        return self.call(inputs)
-
     def call(self, inputs):
         if self.invert:
             return self._invert(inputs)

@@ -6,6 +6,7 @@ Example:
     True
 """
 import random
+import sys
 
 import numpy as np
 import torch
@@ -26,3 +27,6 @@ def set_random_seed(seed):
     random.seed(seed)
     np.random.seed(seed % (2**32))
     torch.manual_seed(seed)
+    backend_random = sys.modules.get("lamina.backend.random")
+    if backend_random is not None:  # TF-style operation seeds restart too, as tf.random.set_seed does
+        backend_random.set_global_seed(seed)

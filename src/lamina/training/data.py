@@ -278,15 +278,10 @@ class ArrayAdapter:
         self.device = self._leaves[0].device
 
     def _pack(self, leaves):
-        if self._simple:
-            flat = [None, None, None]
-        else:
-            flat = [None] * self._flat_size
+        flat = [None] * self._flat_size
         for position, leaf in zip(self._present, leaves):
             flat[position] = leaf
-        if self._simple:
-            return flat[0], flat[1], flat[2]
-        return tree.pack_sequence_as(self._structure, flat)
+        return tuple(flat) if self._simple else tree.pack_sequence_as(self._structure, flat)
 
     def _one_pass(self):
         n, size, leaves = self.num_samples, self.batch_size, self._leaves

@@ -15,3 +15,4 @@ from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_
 from lamina.utils.image_dataset import image_dataset_from_directory
 from lamina.utils.text_generation import reweight_distribution, sample
 from lamina.utils.model_visualization import model_to_dot, plot_model
+from lamina.utils.kfold import CrossValidationResult, cross_validate, k_fold_indices

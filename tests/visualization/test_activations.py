@@ -69,7 +69,8 @@ def test_channel_grid_leaves_blank_tiles_and_handles_constant_channels():
 
 
 def test_plot_activation_grid_rejects_non_feature_maps(tmp_path):
-    with pytest.raises(ValueError, match=r"the activation of 'dense' must be a feature map .* received shape \(1, 10\)"):
+    with pytest.raises(ValueError, match=r"the activation of 'dense' must be a feature map .* "
+                                         r"received shape \(1, 10\)"):
         plot_activation_grid({"dense": np.zeros((1, 10))}, tmp_path / "x.png")
     with pytest.raises(ValueError, match="images_per_row must be a positive integer; received 0"):
         plot_activation_grid(np.zeros((1, 4, 4, 2)), tmp_path / "x.png", images_per_row=0)

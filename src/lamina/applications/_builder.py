@@ -21,9 +21,11 @@ Example:
 import os
 import warnings
 
-from lamina import activations
+from lamina import activations, layers
 from lamina.core import config
 from lamina.core.symbolic import KerasTensor
+from lamina.models import Model
+from lamina.utils.file_utils import DownloadError, get_file, lamina_home
 
 WEIGHTS_OPTIONS = "None (random initialization), 'imagenet' (pre-training on ImageNet) or the path to a weights file"
 POOLING_OPTIONS = (None, "avg", "max")
@@ -137,14 +139,11 @@ class ApplicationBuilder:
     """Checks an application's arguments and builds its input, head and model (see the module docstring)."""
 
     def __init__(self, fn_name, include_top, weights, input_tensor, input_shape, pooling, classes,
-                 classifier_activation, default_size, min_size, weights_allowed=True):
+                 classifier_activation, default_size, min_size):
         self.fn_name = fn_name
         if not (weights in ("imagenet", None) or (isinstance(weights, (str, os.PathLike))
                                                    and os.path.exists(weights))):
             raise ValueError(f"{fn_name}: weights must be {WEIGHTS_OPTIONS} that exists; received weights={weights!r}")
-        if weights == "imagenet" and not weights_allowed:
-            raise ValueError(f"{fn_name}: there are no published ImageNet weights for this architecture; "
-                             "use weights=None or the path to a weights file")
         if weights == "imagenet" and include_top and classes != 1000:
             raise ValueError(f"{fn_name}: with weights='imagenet' and include_top=True, classes must be 1000 (the "
                              f"ImageNet classes); received classes={classes}")
@@ -165,9 +164,7 @@ class ApplicationBuilder:
         self.input_tensor = input_tensor
         self.input_shape = resolve_input_shape(fn_name, input_shape, default_size, min_size, include_top, weights)
         if input_tensor is None:
-            from lamina.layers import Input
-
-            self.inputs = Input(shape=self.input_shape)
+            self.inputs = layers.Input(shape=self.input_shape)
         else:
             self.inputs = input_tensor
         self.channel_axis = channel_axis()
@@ -179,8 +176,6 @@ class ApplicationBuilder:
         Flatten; otherwise the classifier is global average pooling (``top_pool_name``) and the
         ``predictions`` layer.
         """
-        from lamina import layers
-
         if self.include_top:
             if flatten_dense is not None:
                 x = layers.Flatten(name="flatten")(x)
@@ -197,8 +192,6 @@ class ApplicationBuilder:
 
     def finish(self, outputs, name, weight_files=None):
         """The functional model from the input(s) to ``outputs``, with its weights loaded."""
-        from lamina.models import Model
-
         inputs = self.inputs if self.input_tensor is None else source_inputs(self.input_tensor)
         if isinstance(inputs, list) and len(inputs) == 1:
             inputs = inputs[0]
@@ -211,8 +204,6 @@ class ApplicationBuilder:
 
     def imagenet_file(self, weight_files):
         """The local path of the ImageNet weights, downloaded into the cache on first use."""
-        from lamina.utils.file_utils import DownloadError, get_file
-
         file_name, origin, file_hash = weight_files.select(self.include_top)
         try:
             return get_file(file_name, origin, cache_subdir="models", file_hash=file_hash)
@@ -227,8 +218,6 @@ def cached_imagenet_file(weight_files, include_top):
         >>> cached_imagenet_file(WeightFiles("https://example.org/", "absent.h5", "absent_notop.h5"), True) is None
         True
     """
-    from lamina.utils.file_utils import lamina_home
-
     file_name = weight_files.select(include_top)[0]
     path = os.path.join(lamina_home(), "models", file_name)
     return path if os.path.isfile(path) else None
@@ -249,8 +238,6 @@ def auto_weights(weights, weight_files, include_top, fn_name, log=print):
         return weights
     if cached_imagenet_file(weight_files, include_top) is not None:
         return "imagenet"
-    from lamina.utils.file_utils import lamina_home
-
     file_name, origin, _ = weight_files.select(include_top)
     log(f"note: {fn_name}'s ImageNet weights are not in the cache, so the network has random weights and the "
         f"result shows no real features. For real results download {origin} to "

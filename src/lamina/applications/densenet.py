@@ -10,8 +10,10 @@ Example:
     >>> model.get_layer("relu").output.shape
     (None, 1, 1, 1024)
 """
+from lamina import layers
 from lamina.applications import imagenet_utils
 from lamina.applications._builder import ApplicationBuilder, WeightFiles
+from lamina.core import config
 
 BASE_URL = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/"
 HASHES = {  # md5 of (with classifier, without), as Keras checks them
@@ -29,16 +31,12 @@ BN_EPSILON = 1.001e-5
 
 
 def _bn_relu(x, axis, name):
-    from lamina import layers
-
     x = layers.BatchNormalization(axis=axis, epsilon=BN_EPSILON, name=f"{name}_bn")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x)
 
 
 def conv_block(x, axis, name):
     """BN-ReLU-1x1 conv (128), BN-ReLU-3x3 conv (32), concatenated to the input."""
-    from lamina import layers
-
     y = layers.Conv2D(4 * GROWTH_RATE, 1, use_bias=False, name=f"{name}_1_conv")(_bn_relu(x, axis, f"{name}_0"))
     y = layers.Conv2D(GROWTH_RATE, 3, padding="same", use_bias=False,
                       name=f"{name}_2_conv")(_bn_relu(y, axis, f"{name}_1"))
@@ -47,8 +45,6 @@ def conv_block(x, axis, name):
 
 def transition_block(x, axis, name, reduction=0.5):
     """BN-ReLU, 1x1 convolution to ``reduction`` times the channels, 2x2 average pooling."""
-    from lamina import layers
-
     x = _bn_relu(x, axis, name)
     x = layers.Conv2D(int(x.shape[axis] * reduction), 1, use_bias=False, name=f"{name}_conv")(x)
     return layers.AveragePooling2D(2, strides=2, name=f"{name}_pool")(x)
@@ -57,9 +53,6 @@ def transition_block(x, axis, name, reduction=0.5):
 def build_densenet(fn_name, blocks, weights_key, include_top, weights, input_tensor, input_shape, pooling, classes,
                    classifier_activation, name):
     """A DenseNet with ``blocks[i]`` units in dense block ``conv{i + 2}``."""
-    from lamina import layers
-    from lamina.core import config
-
     if config.image_data_format() == "channels_first":
         raise ValueError(f"{fn_name}: DenseNet does not support the 'channels_first' image data format (as in "
                          "Keras); call lamina.config.set_image_data_format('channels_last')")

@@ -128,10 +128,10 @@ def decode_predictions(preds, top=5):
         top: how many classes to return per sample, best first.
 
     Example:
-        >>> decode_predictions(np.zeros((2, 10)))
+        >>> decode_predictions(np.zeros((2, 10)))  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: decode_predictions: expects a batch of ImageNet predictions of shape (samples, 1000); received shape (2, 10)
+        ValueError: decode_predictions: expects ... of shape (samples, 1000); received shape (2, 10)
     """
     if isinstance(preds, torch.Tensor):
         preds = preds.detach().cpu().numpy()

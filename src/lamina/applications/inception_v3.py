@@ -11,6 +11,7 @@ Example:
     >>> model.get_layer("mixed10").output.shape
     (None, 1, 1, 2048)
 """
+from lamina import layers
 from lamina.applications import imagenet_utils
 from lamina.applications._builder import ApplicationBuilder, WeightFiles
 
@@ -22,23 +23,17 @@ WEIGHTS = WeightFiles(
 
 def conv_bn(x, filters, rows, cols, axis, padding="same", strides=(1, 1)):
     """Convolution without bias, batch normalisation without scale, ReLU: InceptionV3's unit."""
-    from lamina import layers
-
     x = layers.Conv2D(filters, (rows, cols), strides=strides, padding=padding, use_bias=False)(x)
     x = layers.BatchNormalization(axis=axis, scale=False)(x)
     return layers.Activation("relu")(x)
 
 
 def _avg_pool_branch(x, filters, axis):
-    from lamina import layers
-
     return conv_bn(layers.AveragePooling2D((3, 3), strides=(1, 1), padding="same")(x), filters, 1, 1, axis)
 
 
 def _module_a(x, pool_filters, axis, name):
     """35x35 module: 1x1, 1x1-5x5, 1x1-3x3-3x3 and pooled 1x1 branches."""
-    from lamina import layers
-
     b1 = conv_bn(x, 64, 1, 1, axis)
     b5 = conv_bn(conv_bn(x, 48, 1, 1, axis), 64, 5, 5, axis)
     b3 = conv_bn(conv_bn(conv_bn(x, 64, 1, 1, axis), 96, 3, 3, axis), 96, 3, 3, axis)
@@ -47,8 +42,6 @@ def _module_a(x, pool_filters, axis, name):
 
 def _module_c(x, width, axis, name):
     """17x17 module with factorised 7x7 convolutions (1x7 and 7x1) of ``width`` inner filters."""
-    from lamina import layers
-
     b1 = conv_bn(x, 192, 1, 1, axis)
     b7 = conv_bn(x, width, 1, 1, axis)
     b7 = conv_bn(conv_bn(b7, width, 1, 7, axis), 192, 7, 1, axis)
@@ -60,8 +53,6 @@ def _module_c(x, width, axis, name):
 
 def _module_e(x, index, axis):
     """8x8 module with expanded 1x3 / 3x1 filter banks (``mixed9``, ``mixed10``)."""
-    from lamina import layers
-
     b1 = conv_bn(x, 320, 1, 1, axis)
     b3 = conv_bn(x, 384, 1, 1, axis)
     b3 = layers.concatenate([conv_bn(b3, 384, 1, 3, axis), conv_bn(b3, 384, 3, 1, axis)], axis=axis,
@@ -79,8 +70,6 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         >>> InceptionV3(weights=None, include_top=False, input_shape=(75, 75, 3), pooling="avg").output_shape
         (None, 2048)
     """
-    from lamina import layers
-
     builder = ApplicationBuilder("InceptionV3", include_top, weights, input_tensor, input_shape, pooling, classes,
                                  classifier_activation, default_size=299, min_size=75)
     axis = builder.channel_axis

@@ -14,8 +14,9 @@ Example:
 """
 import warnings
 
+from lamina import layers
 from lamina.applications import imagenet_utils
-from lamina.applications._builder import ApplicationBuilder, WeightFiles
+from lamina.applications._builder import ApplicationBuilder, WeightFiles, channel_axis
 
 BASE_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/"
 IMAGENET_ALPHAS = (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)
@@ -62,8 +63,6 @@ def correct_pad(size, kernel_size):
 
 def inverted_residual_block(x, filters, stride, expansion, alpha, block_id, axis):
     """Expand (1x1), depthwise 3x3, project (1x1, linear); add the input when the shape is kept."""
-    from lamina import layers
-
     in_channels = x.shape[axis]
     out_channels = make_divisible(int(filters * alpha))
     inputs = x
@@ -108,9 +107,6 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
         >>> MobileNetV2((32, 32, 3), alpha=0.35, weights=None, classes=10).output_shape
         (None, 10)
     """
-    from lamina import layers
-    from lamina.applications._builder import channel_axis
-
     axis = channel_axis()
     builder = ApplicationBuilder("MobileNetV2", include_top, weights, input_tensor, input_shape, pooling, classes,
                                  classifier_activation, default_size=_default_size(input_shape, input_tensor, axis),

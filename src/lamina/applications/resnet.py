@@ -11,6 +11,7 @@ Example:
     >>> model.get_layer("conv5_block3_out").output.shape
     (None, 1, 1, 2048)
 """
+from lamina import layers
 from lamina.applications import imagenet_utils
 from lamina.applications._builder import ApplicationBuilder, WeightFiles
 
@@ -29,15 +30,11 @@ BN_EPSILON = 1.001e-5
 
 
 def _bn(x, axis, name):
-    from lamina import layers
-
     return layers.BatchNormalization(axis=axis, epsilon=BN_EPSILON, name=name)(x)
 
 
 def bottleneck_block(x, filters, axis, stride=1, projection=True, name=None):
     """One residual block: 1x1 (``filters``), 3x3, 1x1 (``4 * filters``) convolutions plus the shortcut."""
-    from lamina import layers
-
     if projection:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
         shortcut = _bn(shortcut, axis, f"{name}_0_bn")
@@ -55,8 +52,6 @@ def bottleneck_block(x, filters, axis, stride=1, projection=True, name=None):
 def build_resnet(fn_name, blocks_per_stage, weights_key, include_top, weights, input_tensor, input_shape, pooling,
                  classes, classifier_activation, name):
     """A ResNet (v1) with ``blocks_per_stage`` bottleneck blocks in stages conv2-conv5."""
-    from lamina import layers
-
     builder = ApplicationBuilder(fn_name, include_top, weights, input_tensor, input_shape, pooling, classes,
                                  classifier_activation, default_size=224, min_size=32)
     axis = builder.channel_axis

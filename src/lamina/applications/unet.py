@@ -10,7 +10,9 @@ Example:
     >>> model.output_shape
     (None, 32, 32, 3)
 """
+from lamina import layers
 from lamina.applications._builder import channel_axis
+from lamina.models import Model
 
 UPSAMPLING = ("transpose", "upsample")
 
@@ -61,9 +63,6 @@ def unet(input_shape, num_classes, filters=(16, 32, 64, 128), kernel_size=3, bat
         >>> [layer.name for layer in model.layers][-3:], model.output_shape
         (['dec1_conv1', 'dec1_conv2', 'segmentation'], (None, 16, 16, 1))
     """
-    from lamina import layers
-    from lamina.models import Model
-
     filters = tuple(filters)
     _check(input_shape, num_classes, filters, upsampling, dropout)
     axis = channel_axis()

@@ -9,6 +9,7 @@ Example:
     >>> base.get_layer("block5_conv3").output.shape, base.count_params()
     ((None, 2, 2, 512), 14714688)
 """
+from lamina import layers
 from lamina.applications import imagenet_utils
 from lamina.applications._builder import ApplicationBuilder, WeightFiles
 
@@ -21,8 +22,6 @@ WEIGHTS = WeightFiles(
 def build_vgg(fn_name, convs_per_block, weight_files, include_top, weights, input_tensor, input_shape, pooling,
               classes, classifier_activation, name):
     """A VGG network with ``convs_per_block[i]`` 3x3 convolutions in block ``i + 1`` (64-512 filters)."""
-    from lamina import layers
-
     builder = ApplicationBuilder(fn_name, include_top, weights, input_tensor, input_shape, pooling, classes,
                                  classifier_activation, default_size=224, min_size=32)
     x = builder.inputs

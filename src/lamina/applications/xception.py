@@ -12,6 +12,7 @@ Example:
     >>> model.get_layer("block14_sepconv2_act").output.shape
     (None, 3, 3, 2048)
 """
+from lamina import layers
 from lamina.applications import imagenet_utils
 from lamina.applications._builder import ApplicationBuilder, WeightFiles
 
@@ -22,16 +23,12 @@ WEIGHTS = WeightFiles(
 
 
 def _sepconv_bn(x, filters, axis, name):
-    from lamina import layers
-
     x = layers.SeparableConv2D(filters, (3, 3), padding="same", use_bias=False, name=name)(x)
     return layers.BatchNormalization(axis=axis, name=f"{name}_bn")(x)
 
 
 def _down_block(x, filters, axis, block, first_relu=True):
     """Two separable convolutions, max-pooling by 2, plus a strided 1x1 projection of the input."""
-    from lamina import layers
-
     residual = layers.Conv2D(filters[1], (1, 1), strides=(2, 2), padding="same", use_bias=False)(x)
     residual = layers.BatchNormalization(axis=axis)(residual)
     if first_relu:
@@ -51,8 +48,6 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
         >>> Xception(weights=None, include_top=False, input_shape=(71, 71, 3), pooling="avg").output_shape
         (None, 2048)
     """
-    from lamina import layers
-
     builder = ApplicationBuilder("Xception", include_top, weights, input_tensor, input_shape, pooling, classes,
                                  classifier_activation, default_size=299, min_size=71)
     axis = builder.channel_axis

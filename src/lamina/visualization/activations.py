@@ -20,10 +20,20 @@ import math
 
 import numpy as np
 
+from lamina.models import Model
 from lamina.visualization._figures import new_figure, save_png, to_numpy
 
 
-def _graph_model(model, function):
+def graph_inputs(model, function):
+    """``model.inputs``, or a ValueError naming ``function`` when the model has no symbolic graph.
+
+    Example:
+        >>> from lamina import layers, models
+        >>> graph_inputs(models.Sequential([layers.Dense(2)]), "my_helper")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: my_helper: model ... has no symbolic inputs ...
+    """
     try:
         inputs = model.inputs
     except (AttributeError, ValueError) as error:
@@ -51,9 +61,7 @@ def activation_model(model, layer_names=None):
         >>> activation_model(model, "c").output_shape
         (None, 6, 6, 2)
     """
-    from lamina.models import Model
-
-    inputs = _graph_model(model, "activation_model")
+    inputs = graph_inputs(model, "activation_model")
     if layer_names is None:
         layer_names = [layer.name for layer in model.layers if not getattr(layer, "_is_input_layer", False)]
     single = isinstance(layer_names, str)
@@ -122,7 +130,8 @@ def plot_activation_grid(activations, path, images_per_row=16, layer_names=None)
         (12, 96)
     """
     if isinstance(images_per_row, bool) or not isinstance(images_per_row, int) or images_per_row < 1:
-        raise ValueError(f"plot_activation_grid: images_per_row must be a positive integer; received {images_per_row!r}")
+        raise ValueError("plot_activation_grid: images_per_row must be a positive integer; "
+                         f"received {images_per_row!r}")
     named = _named_activations(activations, layer_names)
     grids, titles = [], []
     for name, activation in named:

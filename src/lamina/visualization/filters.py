@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from lamina.visualization._figures import new_figure, save_png, show_image, to_numpy
+from lamina.visualization.activations import activation_model
 
 
 def _device(model):
@@ -117,8 +118,6 @@ def filter_pattern(model, layer_name, filter_index, size=None, steps=40, step_si
         ...
         ValueError: filter_pattern: filter index 5 is out of range: the layer has 2 filters (0 to 1)
     """
-    from lamina.visualization.activations import activation_model
-
     filters = _feature_map_layer(model, layer_name, "filter_pattern")
     _check_filters([filter_index], filters, "filter_pattern")
     shape = _image_size(model, size, "filter_pattern")
@@ -162,8 +161,6 @@ def plot_filter_patterns(model, layer_name, path, filter_indices=None, size=None
         ...                      images_per_row=3, steps=2).shape
         (22, 34, 3)
     """
-    from lamina.visualization.activations import activation_model
-
     filters = _feature_map_layer(model, layer_name, "plot_filter_patterns")
     indices = list(range(min(64, filters))) if filter_indices is None else list(filter_indices)
     if not indices:

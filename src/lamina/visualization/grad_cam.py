@@ -17,7 +17,9 @@ Example:
 import numpy as np
 import torch
 
+from lamina.models import Model
 from lamina.visualization._figures import new_figure, save_png, show_image, to_numpy
+from lamina.visualization.activations import graph_inputs
 
 
 def grad_cam(model, image, last_conv_layer_name, class_index=None):
@@ -44,10 +46,7 @@ def grad_cam(model, image, last_conv_layer_name, class_index=None):
         ...
         ValueError: grad_cam: class_index 3 is out of range for a model with 3 outputs
     """
-    from lamina.models import Model
-    from lamina.visualization.activations import _graph_model
-
-    inputs = _graph_model(model, "grad_cam")
+    inputs = graph_inputs(model, "grad_cam")
     outputs = model.outputs
     if len(outputs) != 1 or len(outputs[0].shape) != 2:
         raise ValueError(f"grad_cam: the model must have one output of shape (batch, classes); its outputs have "

@@ -60,7 +60,7 @@ class ProgbarLogger(Callback):
 
     def _finish(self, logs):
         if self.progbar is not None:
-            self.progbar.update(self.progbar._seen, logs, finalize=True)
+            self.progbar.update(self.progbar.seen, logs, finalize=True)
             if self.progbar.target is not None:
                 self.target = self.progbar.target
             self.progbar = None

@@ -128,6 +128,11 @@ class Progbar:
         self._finished = False
 
     # -- public API ------------------------------------------------------------------
+    @property
+    def seen(self):
+        """The last step recorded by :meth:`update`."""
+        return self._seen
+
     def update(self, current, values=None, finalize=None):
         """Record progress ``current``; redraw if ``interval`` has passed or the bar is done.
 

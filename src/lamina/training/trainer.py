@@ -486,6 +486,10 @@ class Trainer:
         wants_end = callback_list.wants("on_train_batch_end")
         self.stop_training = False
         callback_list.on_train_begin()
+        # a callback restoring a backup (BackupAndRestore) says where training stopped: the epoch to start
+        # from and how many batches of it were already trained
+        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
+        skip = self.__dict__.pop("_initial_step", 0) or 0
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
@@ -493,6 +497,9 @@ class Trainer:
             self.train()
             logs = None
             for index, batch in enumerate(train_data):
+                if skip:
+                    skip -= 1
+                    continue
                 if wants_begin:
                     callback_list.on_train_batch_begin(index)
                 logs = step(batch)

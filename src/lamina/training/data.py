@@ -25,7 +25,7 @@ import numbers
 import numpy as np
 import torch
 
-from lamina.core import tree
+from lamina.core import config, tree
 from lamina.core.tensors import convert_to_tensor
 from lamina.utils.py_dataset import PyDataset
 
@@ -113,6 +113,8 @@ def _to_tensor(value, device, what):
     if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # pandas
         value = value.to_numpy()
     array = np.asarray(value)
+    if array.dtype.kind in "US" or (array.dtype == object and array.size and isinstance(array.flat[0], (str, bytes))):
+        return array  # text stays NumPy until a preprocessing layer (StringLookup, TextVectorization) encodes it
     if array.dtype == object:
         raise TypeError(f"{what}: cannot convert an array of Python objects ({_describe(array)}) to a tensor; "
                         "pass numbers (pad sequences to a common length first)")
@@ -202,7 +204,7 @@ def check_lengths(x, y, sample_weight, what):
                 named.append((part, leaf))
     if not named:
         return 0
-    sizes = {part: (int(leaf.shape[0]) if leaf.dim() else None) for part, leaf in named}
+    sizes = {part: (int(leaf.shape[0]) if leaf.ndim else None) for part, leaf in named}
     scalar = [part for part, size in sizes.items() if size is None]
     if scalar:
         raise ValueError(f"{what}: {scalar[0]} is a scalar; expected an array with one row per sample")
@@ -242,6 +244,12 @@ def split_for_validation(x, y, sample_weight, validation_split):
     return cut(lambda t: t[:split_at]), cut(lambda t: t[split_at:])
 
 
+def _take_rows(leaf, index):
+    if isinstance(leaf, torch.Tensor):
+        return leaf.index_select(0, index)
+    return leaf[index.cpu().numpy()]  # NumPy text
+
+
 class ArrayAdapter:
     """Batches from in-memory tensors: a slice per batch, or an ``index_select`` by a per-epoch permutation.
 
@@ -275,7 +283,8 @@ class ArrayAdapter:
         self.num_batches = steps if steps is not None else self.batches_in_data
         self._steps = steps
         self._stream = None
-        self.device = self._leaves[0].device
+        tensors = [leaf for leaf in self._leaves if isinstance(leaf, torch.Tensor)]
+        self.device = tensors[0].device if tensors else config.device()
 
     def _pack(self, leaves):
         flat = [None] * self._flat_size
@@ -289,7 +298,7 @@ class ArrayAdapter:
             order = torch.randperm(n, device=self.device)
             for start in range(0, n, size):
                 index = order[start:start + size]
-                yield self._pack([t.index_select(0, index) for t in leaves])
+                yield self._pack([_take_rows(t, index) for t in leaves])
             return
         starts = list(range(0, n, size))
         if self.shuffle == "batch":

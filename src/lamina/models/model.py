@@ -106,10 +106,15 @@ class Model(Trainer, Layer):
         raise ValueError(f"Model '{self.name}'.get_layer: pass a name or an index")
 
     def _maybe_build(self, args, kwargs):
-        if type(self).build is Model.build:  # a subclassed model builds its layers during the call itself
+        if type(self).build is not Model.build:
+            return super()._maybe_build(args, kwargs)
+        # A subclassed model: build its layers by a symbolic call first (as Keras does), so hooks running
+        # before the real call (e.g. restoring loaded weights) see every weight. A model whose call cannot run
+        # on stand-in tensors builds its layers during the real call instead.
+        try:
+            super()._maybe_build(args, kwargs)
+        except Exception:  # noqa: BLE001 - any failure only means "build during the real call"
             self.built = True
-            return
-        super()._maybe_build(args, kwargs)
 
     def build(self, input_shape=None):
         """Build a subclassed model by calling it on a symbolic input of ``input_shape`` (batch axis included).

@@ -29,5 +29,6 @@ from lamina import saving
 from lamina import utils
 from lamina import backend
 from lamina import applications
+from lamina import wrappers
 from lamina.layers import Input, InputSpec, Layer
 from lamina.models import Functional, Model, Sequential

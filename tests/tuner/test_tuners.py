@@ -164,6 +164,21 @@ def test_executions_per_trial_average_the_best_epochs(tmp_path):
     assert evaluated == pytest.approx(min(best_trial.user_attrs["executions"]), rel=1e-5)
 
 
+def test_a_trial_whose_objective_is_nan_fails_and_the_search_goes_on(tmp_path):
+    def build(hp):
+        model = Builder()(hp)
+        if hp.Boolean("broken"):
+            model = keras.Sequential([model, layers.Lambda(lambda t: t * float("nan"))])
+            model.compile(optimizer="sgd", loss="mse")
+        return model
+
+    tuner = kt.RandomSearch(build, max_trials=4, seed=0, directory=tmp_path)
+    tuner.search(epochs=1, **DATA)  # Optuna logs a warning for each NaN trial
+    broken = [t.user_attrs["hyperparameters"]["broken"] for t in tuner.study.trials]
+    assert [state == "FAIL" for state in states(tuner)] == broken and any(broken) and not all(broken)
+    assert tuner.get_best_hyperparameters()[0]["broken"] is False
+
+
 def test_fixed_and_untuned_hyperparameters(tmp_path):
     pinned = kt.HyperParameters()
     pinned.Fixed("lr", GOOD)

@@ -15,12 +15,13 @@ Optuna is imported when a tuner is created: ``pip install 'lamina[tuner]'``.
 
 Example:
     >>> import tempfile, numpy as np, lamina as keras
+    >>> tmp = tempfile.TemporaryDirectory()
     >>> def build_model(hp):
     ...     model = keras.Sequential([keras.layers.Dense(hp.Int("units", 2, 8, step=2), input_shape=(3,)),
     ...                               keras.layers.Dense(1)])
     ...     model.compile(optimizer=keras.optimizers.SGD(hp.Choice("lr", [0.01, 0.1])), loss="mse")
     ...     return model
-    >>> tuner = Tuner(build_model, objective="val_loss", max_trials=2, seed=0, directory=tempfile.mkdtemp())
+    >>> tuner = Tuner(build_model, objective="val_loss", max_trials=2, seed=0, directory=tmp.name)
     >>> x = np.random.rand(32, 3); y = x.sum(axis=1)
     >>> tuner.search(x, y, epochs=2, validation_split=0.25, verbose=0)
     >>> len(tuner.get_best_hyperparameters(2)), sorted(tuner.get_best_hyperparameters()[0].values)
@@ -148,8 +149,8 @@ class Tuner:
         objective: the :class:`~lamina.tuner.Objective`.
 
     Example:
-        >>> import tempfile
-        >>> tuner = Tuner(lambda hp: None, objective="val_accuracy", directory=tempfile.mkdtemp())
+        >>> import tempfile; tmp = tempfile.TemporaryDirectory()
+        >>> tuner = Tuner(lambda hp: None, objective="val_accuracy", directory=tmp.name)
         >>> tuner.objective, tuner.project_name
         (Objective(name='val_accuracy', direction='max'), 'untitled_project')
     """
@@ -309,8 +310,8 @@ class Tuner:
         """The best finished (not pruned) Optuna trials, best first.
 
         Example:
-            >>> import tempfile
-            >>> Tuner(lambda hp: None, directory=tempfile.mkdtemp()).get_best_trials()
+            >>> import tempfile; tmp = tempfile.TemporaryDirectory()
+            >>> Tuner(lambda hp: None, directory=tmp.name).get_best_trials()
             []
         """
         trials = sorted(self._trials("COMPLETE"), key=lambda t: (t.value if self.objective.direction == "min" else

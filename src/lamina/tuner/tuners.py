@@ -8,8 +8,8 @@
   early when it falls behind the trials of its bracket.
 
 Example:
-    >>> import tempfile
-    >>> RandomSearch(lambda hp: None, objective="val_loss", max_trials=3, directory=tempfile.mkdtemp()).max_trials
+    >>> import tempfile; tmp = tempfile.TemporaryDirectory()
+    >>> RandomSearch(lambda hp: None, objective="val_loss", max_trials=3, directory=tmp.name).max_trials
     3
 """
 import math
@@ -26,8 +26,8 @@ class RandomSearch(Tuner):
     ``executions_per_trial``, ``seed``, ``directory``, ``project_name``, ``overwrite``...).
 
     Example:
-        >>> import tempfile
-        >>> tuner = RandomSearch(lambda hp: None, objective="val_accuracy", seed=1, directory=tempfile.mkdtemp())
+        >>> import tempfile; tmp = tempfile.TemporaryDirectory()
+        >>> tuner = RandomSearch(lambda hp: None, objective="val_accuracy", seed=1, directory=tmp.name)
         >>> type(tuner.study.sampler).__name__
         'RandomSampler'
     """
@@ -46,8 +46,8 @@ class BayesianOptimization(Tuner):
         **kwargs: :class:`~lamina.tuner.Tuner`'s arguments.
 
     Example:
-        >>> import tempfile
-        >>> tuner = BayesianOptimization(lambda hp: None, num_initial_points=4, directory=tempfile.mkdtemp())
+        >>> import tempfile; tmp = tempfile.TemporaryDirectory()
+        >>> tuner = BayesianOptimization(lambda hp: None, num_initial_points=4, directory=tmp.name)
         >>> type(tuner.study.sampler).__name__
         'TPESampler'
     """
@@ -95,8 +95,8 @@ class Hyperband(Tuner):
     With ``executions_per_trial > 1`` the first execution decides the pruning.
 
     Example:
-        >>> import tempfile
-        >>> tuner = Hyperband(lambda hp: None, max_epochs=9, factor=3, directory=tempfile.mkdtemp())
+        >>> import tempfile; tmp = tempfile.TemporaryDirectory()
+        >>> tuner = Hyperband(lambda hp: None, max_epochs=9, factor=3, directory=tmp.name)
         >>> tuner.max_trials, type(tuner.study.pruner).__name__
         (17, 'HyperbandPruner')
     """

@@ -109,7 +109,7 @@ class CrossValidationResult:
         self.std_scores = {name: float(np.std([s[name] for s in scores if name in s])) for name in score_names}
 
     def __repr__(self):
-        means = ", ".join(f"{name}={value:.4g}±{self.std_scores[name]:.2g}" for name, value in self.mean_scores.items())
+        means = ", ".join(f"{name}={mean:.4g}±{self.std_scores[name]:.2g}" for name, mean in self.mean_scores.items())
         return f"<CrossValidationResult {len(self.scores)} folds: {means}>"
 
 

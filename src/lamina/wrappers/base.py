@@ -14,7 +14,6 @@ Example:
 import copy
 
 import numpy as np
-
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 

@@ -15,6 +15,7 @@ Example:
     {'units': 16, 'lr': 0.0001, 'dropout': False}
 """
 import contextlib
+import decimal
 import math
 import numbers
 
@@ -215,9 +216,8 @@ class HyperParameters:
             if step <= 0 or (sampling == "log" and step <= 1):
                 raise ValueError(f"{owner}: step must be positive (a multiplier greater than 1 with "
                                  f"sampling='log'); received step={step!r}")
-            top = min_value + math.floor((max_value - min_value) / step + 1e-9) * step
-            if sampling == "linear" and abs(top - max_value) > 1e-9 * step:  # the last grid point
-                max_value = top
+            if sampling == "linear":
+                max_value = _last_grid_point(min_value, max_value, step)
         if default is None:
             default = min_value
         elif not min_value <= _number(default, owner, "default", integer) <= max_value:
@@ -317,6 +317,15 @@ class HyperParameters:
 
     def __repr__(self):
         return f"HyperParameters({self.values!r})"
+
+
+def _last_grid_point(low, high, step):
+    """The largest ``low + k * step`` not above ``high``, in decimal arithmetic (as Optuna checks grids)."""
+    if isinstance(step, int) and isinstance(low, int):
+        return low + (high - low) // step * step
+    low_d, step_d = decimal.Decimal(repr(low)), decimal.Decimal(repr(step))
+    count = (decimal.Decimal(repr(high)) - low_d) // step_d
+    return float(low_d + count * step_d)
 
 
 def _as_tuple(values):

@@ -87,3 +87,13 @@ def test_first_layer_a_model_gives_the_input_shape():
     model.add(layers.Dense(2))
     assert model.built and model.output_shape == (None, 2)
     assert len(model.trainable_weights) == 4
+
+
+def test_integer_data_into_float_models_is_cast_as_keras():
+    dense_first = lamina.Sequential([layers.Dense(2)])
+    assert dense_first(np.ones((3, 4), dtype="int64")).dtype == torch.float32
+    declared = lamina.Sequential([layers.Dense(2, input_shape=(4,))])
+    assert declared(np.ones((3, 4), dtype="int32")).shape == (3, 2)
+    embedding_first = lamina.Sequential([layers.Embedding(10, 3)])
+    assert embedding_first(np.array([[1, 2]])).shape == (1, 2, 3)
+    assert embedding_first.inputs[0].dtype == "int32"

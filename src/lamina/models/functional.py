@@ -163,7 +163,7 @@ class Functional(Model):
             return value
         if not isinstance(value, torch.Tensor):
             value = convert_to_tensor(np.asarray(value) if not isinstance(value, (int, float)) else value, dtype=dtype)
-        elif value.dtype != dtype and (value.is_floating_point() or not dtype.is_floating_point):
+        elif value.dtype != dtype:  # as Keras: data takes the dtype declared by its Input
             mask = getattr(value, "_keras_mask", None)
             value = value.to(dtype)
             if mask is not None:

@@ -166,13 +166,14 @@ class Sequential(Model):
                 )
             self._maybe_rebuild()
             return
-        object.__setattr__(self, "_input_layer", InputLayer(batch_shape=(None,) + tuple(input_shape)[1:]))
+        # as Keras: the input dtype is the one the first layer asks for (Embedding: int32), else floatx
+        first = next(iter(self._modules.values()), None)
+        object.__setattr__(self, "_input_layer", InputLayer(batch_shape=(None,) + tuple(input_shape)[1:],
+                                                            dtype=getattr(first, "_input_dtype", None)))
         self._maybe_rebuild()
 
     # -- running ----------------------------------------------------------------------
     def call(self, inputs, training=None, mask=None):
-        if (not self.built or self._graph is None) and isinstance(inputs, torch.Tensor) and self._input_layer is None:
-            self._build_from_data(inputs)
         graph = self._graph
         if graph is not None and isinstance(inputs, torch.Tensor):
             inputs = graph._standardize_input(0, inputs)  # the Input's dtype and rank, as a functional model
@@ -180,15 +181,6 @@ class Sequential(Model):
         for layer in self._modules.values():
             x = layer(x)
         return x
-
-    def _build_from_data(self, inputs):
-        """Build on the first call, as Keras: the input dtype is the one the first layer asks for
-        (``Embedding`` asks for int32), else ``floatx()``; data of another dtype is cast to it."""
-        first = next(iter(self._modules.values()), None)
-        dtype = getattr(first, "_input_dtype", None)
-        object.__setattr__(self, "_input_layer", InputLayer(batch_shape=(None,) + tuple(inputs.shape[1:]),
-                                                            dtype=dtype))
-        self._maybe_rebuild()
 
     def compute_output_spec(self, *args, **kwargs):
         inputs = args[0] if args else kwargs.get("inputs")

@@ -32,6 +32,8 @@ MODULE_MAP = {
     "keras.utils.data_utils": "lamina.utils",
     "keras.wrappers": "lamina.wrappers",
     "tensorflow": "lamina.compat.tensorflow",
+    "keras_tuner": "lamina.tuner",
+    "kerastuner": "lamina.tuner",
 }
 _PREFIXES = {"keras": "keras", "tensorflow.keras": "keras", "tf_keras": "keras", "tensorflow.python.keras": "keras"}
 
@@ -51,6 +53,9 @@ def target_for(fullname):
         return MODULE_MAP[fullname]
     if fullname.startswith("keras."):
         return "lamina." + fullname[len("keras."):]
+    for tuner_name in ("keras_tuner.", "kerastuner."):
+        if fullname.startswith(tuner_name):
+            return "lamina.tuner." + fullname[len(tuner_name):]
     if fullname.startswith("tensorflow."):
         return "lamina.compat.tensorflow." + fullname[len("tensorflow."):]
     return None

@@ -75,3 +75,16 @@ def test_convert_to_tensor_handles_reversed_and_readonly_arrays():
     assert convert_to_tensor(array[:, ::-1]).tolist() == [[2.0, 1.0, 0.0], [5.0, 4.0, 3.0]]
     array.flags.writeable = False
     assert convert_to_tensor(array).sum().item() == 15.0
+
+
+def test_registering_a_custom_class_never_replaces_a_builtin():
+    from lamina.core import registry
+    from lamina.layers import Maximum
+
+    @registry.register_lamina_serializable(package="mine")
+    class Maximum2:
+        pass
+
+    registry.register(name="Maximum", package="mine")(Maximum2)
+    assert registry.lookup("Maximum") is Maximum
+    assert registry.lookup("mine>Maximum") is Maximum2

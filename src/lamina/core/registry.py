@@ -25,10 +25,14 @@ def register(name=None, package="lamina"):
 
     def decorate(cls):
         key = name or cls.__name__
-        _REGISTRY[key] = cls
         if package and package != "lamina":
-            _REGISTRY[f"{package}>{key}"] = cls
-        cls._registered_name = key
+            full = f"{package}>{key}"
+            _REGISTRY[full] = cls
+            _REGISTRY.setdefault(key, cls)  # the plain name too, but never over a built-in or an earlier class
+            cls._registered_name = full
+        else:
+            _REGISTRY[key] = cls
+            cls._registered_name = key
         return cls
 
     return decorate

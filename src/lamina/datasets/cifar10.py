@@ -5,9 +5,9 @@ Classes: 0 airplane, 1 automobile, 2 bird, 3 cat, 4 deer, 5 dog, 6 frog, 7 horse
 ``$LAMINA_HOME/datasets`` (sha256-checked) and extracted safely.
 
 Example:
-    >>> (x_train, y_train), (x_test, y_test) = load_data()   # doctest: +SKIP
-    >>> x_train.shape, y_train.shape                        # doctest: +SKIP
-    ((50000, 32, 32, 3), (50000, 1))
+    (x_train, y_train), (x_test, y_test) = load_data()
+    x_train.shape, y_train.shape
+    # -> ((50000, 32, 32, 3), (50000, 1))
 """
 import os
 

@@ -4,9 +4,9 @@ The archive is downloaded once from the University of Toronto into
 ``$LAMINA_HOME/datasets`` (sha256-checked) and extracted safely.
 
 Example:
-    >>> (x_train, y_train), _ = load_data(label_mode="coarse")   # doctest: +SKIP
-    >>> int(y_train.max())                                      # doctest: +SKIP
-    19
+    (x_train, y_train), _ = load_data(label_mode="coarse")
+    int(y_train.max())
+    # -> 19
 """
 import os
 

@@ -6,9 +6,9 @@ Keras's public bucket into ``$LAMINA_HOME/datasets/fashion-mnist`` and checked a
 the md5 sums published by Zalando Research.
 
 Example:
-    >>> (x_train, y_train), (x_test, y_test) = load_data()   # doctest: +SKIP
-    >>> x_train.shape, y_test.shape                         # doctest: +SKIP
-    ((60000, 28, 28), (10000,))
+    (x_train, y_train), (x_test, y_test) = load_data()
+    x_train.shape, y_test.shape
+    # -> ((60000, 28, 28), (10000,))
 """
 import gzip
 import os

@@ -33,9 +33,9 @@ def load_data(path="mnist.npz"):
             the URL and where to put the file.
 
     Example:
-        >>> (x_train, y_train), _ = load_data()   # doctest: +SKIP
-        >>> x_train.shape                           # doctest: +SKIP
-        (60000, 28, 28)
+        (x_train, y_train), _ = load_data()
+        x_train.shape
+        # -> (60000, 28, 28)
     """
     with np.load(fetch(path, KERAS_DATASETS_URL + "mnist.npz", DATA_SHA256), allow_pickle=False) as f:
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])

@@ -9,10 +9,11 @@ writes the training curves (``training_curves.png``) and the trained model
 
 Run it with ``lamina demo [--output DIR] [--epochs N]`` or ``python -m lamina.examples.demo``.
 
-Example:
-    >>> import tempfile
-    >>> run_demo(tempfile.mkdtemp(), epochs=1, verbose=0) == 0   # doctest: +SKIP
-    True
+Example (trains for a few seconds)::
+
+    import tempfile
+    run_demo(tempfile.mkdtemp(), epochs=1, verbose=0) == 0
+    # -> True
 """
 import argparse
 import os

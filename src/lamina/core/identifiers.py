@@ -9,6 +9,8 @@ Example:
     >>> lookup_name("zeros", table, "initializer") is int
     True
 """
+import inspect
+
 from lamina.core import registry
 
 
@@ -74,3 +76,28 @@ def deserialize_object(config, table, kind, custom_objects=None):
     if hasattr(cls, "from_config"):
         return cls.from_config(inner)
     return cls(**inner)
+
+
+def resolve_identifier(identifier, table, kind, deserialize, accepted):
+    """The object for a name, config dict, class or instance/function; the shared rules of the ``get`` functions.
+
+    A name is looked up in ``table`` (then the registry), a dict goes to ``deserialize``, a class is
+    instantiated, anything callable is returned; ``accepted`` describes what would have been valid.
+
+    Example:
+        >>> resolve_identifier("relu", {"relu": abs}, "activation", None, "a name") is abs
+        True
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        obj = lookup_name(identifier, table, kind)
+    elif isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        obj = obj()
+    if not callable(obj):
+        raise ValueError(f"Could not interpret {kind} identifier {identifier!r}: expected {accepted}")
+    return obj

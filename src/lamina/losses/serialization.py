@@ -13,7 +13,7 @@ Example:
 """
 import inspect
 
-from lamina.core.identifiers import deserialize_object, lookup_name, serialize_object
+from lamina.core.identifiers import deserialize_object, lookup_name, resolve_identifier, serialize_object
 from lamina.losses import sequence as _ctc
 from lamina.losses import margin as _hinge
 from lamina.losses import probabilistic as _prob
@@ -130,20 +130,8 @@ def get(identifier):
         ...
         ValueError: Unknown loss: 'no_such_loss'. Valid names are: ...
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        obj = lookup_name(identifier, ALL_LOSSES, "loss")
-    elif isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        obj = obj()
-    if not callable(obj):
-        raise ValueError(
-            f"Could not interpret loss identifier {identifier!r}: expected a loss name, a config dict, a Loss "
-            "object or a function(y_true, y_pred)"
-        )
-    return obj
+    return resolve_identifier(
+        identifier, ALL_LOSSES, "loss", deserialize,
+        "a loss name, a config dict, a Loss object or a function(y_true, y_pred)",
+    )
 

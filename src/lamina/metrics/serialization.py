@@ -11,9 +11,7 @@ Example:
     >>> get("auc").name
     'auc'
 """
-import inspect
-
-from lamina.core.identifiers import deserialize_object, lookup_name, serialize_object
+from lamina.core.identifiers import deserialize_object, lookup_name, resolve_identifier, serialize_object
 from lamina.core.naming import to_snake_case
 from lamina.losses.serialization import ALL_LOSSES
 from lamina.metrics import accuracy_metrics as _acc
@@ -122,20 +120,8 @@ def get(identifier):
         ...
         ValueError: Unknown metric: 'no_such_metric'. Valid names are: ...
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        obj = lookup_name(identifier, ALL_METRICS, "metric")
-    elif isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        obj = obj()
-    if not callable(obj):
-        raise ValueError(
-            f"Could not interpret metric identifier {identifier!r}: expected a metric name, a config dict, a "
-            "Metric object or a function(y_true, y_pred)"
-        )
-    return obj
+    return resolve_identifier(
+        identifier, ALL_METRICS, "metric", deserialize,
+        "a metric name, a config dict, a Metric object or a function(y_true, y_pred)",
+    )
 

@@ -25,6 +25,7 @@ from lamina import optimizers
 from lamina import layers
 from lamina import models
 from lamina import callbacks
+from lamina import distribute
 from lamina import saving
 from lamina import utils
 from lamina import backend

@@ -20,7 +20,7 @@ Example:
 """
 import lamina as keras
 from lamina.autodiff import GradientTape, clip_by_global_norm, clip_by_norm, clip_by_value  # noqa: F401
-from lamina.compat.tensorflow import config, dtypes, linalg, losses, math, nn, random  # noqa: F401
+from lamina.compat.tensorflow import config, distribute, dtypes, linalg, losses, math, nn, random  # noqa: F401
 from lamina.compat.tensorflow._subset import missing_names
 from lamina.compat.tensorflow.array_ops import *  # noqa: F401,F403
 from lamina.compat.tensorflow.dtypes import (  # noqa: F401

@@ -115,6 +115,7 @@ class ShardedArrayAdapter(base.ArrayAdapter):
                 yield self._pack([_take_rows(t, index) for t in leaves])
             else:
                 yield self._pack([t[lo:hi] for t in leaves])
+        strategy.grad_scale = 1.0 / replicas  # for train_on_batch and hand-written steps after fit
 
 
 class ShardedPyDatasetAdapter(base.PyDatasetAdapter):

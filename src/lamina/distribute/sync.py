@@ -66,14 +66,15 @@ def _optimizers(model):
 
 def begin_fit(strategy, model):
     """Make every rank start from the chief's state (see the module docstring)."""
-    optimizers = _optimizers(model)
-    for optimizer in optimizers:
-        optimizer._distribution = strategy
     if not strategy.distributed:
         return
+    optimizers = _optimizers(model)
+    for optimizer in optimizers:
+        optimizer._distribution = strategy  # its updates average the gradients over the ranks first
+    built = bool(getattr(model, "built", True))
     info = collectives.broadcast_object({
-        "built": bool(getattr(model, "built", True)),
-        "seed": int(torch.randint(0, 2 ** 62, ()).item()),
+        "built": built,
+        "seed": None if built else int(torch.randint(0, 2 ** 62, ()).item()),
         "initial_epoch": model.__dict__.get("_initial_epoch"),
         "initial_step": model.__dict__.get("_initial_step"),
         "optimizers_built": [bool(o.built) for o in optimizers],

@@ -85,6 +85,11 @@ def programs(rank, world_size, out_dir):
     model = build(50, batch_norm=True)
     model.fit(x, y, batch_size=20, epochs=1, verbose=0)
     results["batch_norm"] = {"weights": model.get_weights()}
+    lamina.utils.set_random_seed(55 + rank)  # built at its first batch: the ranks must agree on the seed
+    model = lamina.Sequential([layers.Dense(8, activation="relu"), layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, batch_size=20, epochs=1, verbose=0)
+    results["built_lazily"] = {"weights": model.get_weights()}
     model = build(60)
     model.compile(optimizer=torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9), loss="mse")
     history = model.fit(x, y, batch_size=20, epochs=2, verbose=0)
@@ -149,3 +154,39 @@ def fail_on_rank_one():
     if int(os.environ["RANK"]) == 1:
         raise ValueError("rank one cannot go on")
     return "rank zero is fine"
+
+
+class Interrupt(lamina.callbacks.Callback):
+    """Stops the program (as a kill would) at the end of epoch ``at``."""
+
+    def __init__(self, at):
+        super().__init__()
+        self.at = at
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.at:
+            raise KeyboardInterrupt(f"interrupted after epoch {epoch}")
+
+
+def run_resumed(out_dir):
+    """Train 4 epochs, interrupted after the second and resumed by BackupAndRestore (on the chief only).
+
+    Without ``out_dir``: the same 4 epochs in one process, uninterrupted.
+    """
+    x, y = data()
+    if out_dir is None:
+        model = build(90)
+        return model.fit(x, y, batch_size=20, epochs=4, shuffle=False, verbose=0).history, model.get_weights()
+    strategy = distribute.DataParallel()
+    distribute.set_distribution(strategy)
+    backup_dir = os.path.join(out_dir, "backup")
+    model = build(90)
+    try:
+        model.fit(x, y, batch_size=20, epochs=4, shuffle=False, verbose=0,
+                  callbacks=[lamina.callbacks.BackupAndRestore(backup_dir), Interrupt(1)])
+    except KeyboardInterrupt:
+        pass
+    model = build(100 + strategy.rank)  # a new program: only the chief's backup knows where training was
+    history = model.fit(x, y, batch_size=20, epochs=4, shuffle=False, verbose=0,
+                        callbacks=[lamina.callbacks.BackupAndRestore(backup_dir)])
+    return history.history, model.get_weights()

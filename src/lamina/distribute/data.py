@@ -95,6 +95,11 @@ class ShardedArrayAdapter(base.ArrayAdapter):
             if self._steps is None:
                 self.num_batches = self.batches_in_data
 
+    def sample(self):
+        """The inputs of one sample (to build a model before its weights are broadcast)."""
+        x, _, _ = self._pack([t[:1] for t in self._leaves])
+        return x
+
     def _one_pass(self):
         strategy, leaves = self.strategy, self._leaves
         n, size, replicas, rank = self.num_samples, self.batch_size, strategy.world_size, strategy.rank
@@ -147,6 +152,10 @@ class ShardedPyDatasetAdapter(base.PyDatasetAdapter):
             self._positions = list(range(strategy.rank, total, replicas))
             self.num_batches = len(self._positions)
             self.gather = "interleave"
+
+    def sample(self):
+        """The inputs of the first batch (to build a model before its weights are broadcast)."""
+        return _convert_batch(self.dataset[0], self.device, None, "dataset[0]")[0]
 
     def __iter__(self):
         strategy, n = self.strategy, len(self.dataset)

@@ -126,9 +126,9 @@ class DataParallel:
         """``(callbacks, verbose)`` for this rank: file writers and the progress bar on the chief only."""
         return sync.callbacks_for_rank(self, callbacks, verbose)
 
-    def begin_fit(self, model):
+    def begin_fit(self, model, adapter):
         """Start every rank from the chief's state (weights, optimizer, where a backup resumes)."""
-        sync.begin_fit(self, model)
+        sync.begin_fit(self, model, adapter)
 
     def end_epoch(self, model):
         """Average the non-trainable state (moving statistics) and sum the metric states over the ranks."""

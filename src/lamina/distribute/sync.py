@@ -2,8 +2,8 @@
 
 * :func:`begin_fit` (after the callbacks' ``on_train_begin``, which may restore a
   backup on the chief): every rank takes the chief's weights, optimizer state and the
-  epoch/batch to resume from. A model that is not built yet gets the same random
-  seed on every rank instead, so the weights it creates at its first step agree.
+  epoch/batch to resume from. A model that is not built yet is first called on one
+  sample of the data (arrays and ``PyDataset``s) to create its weights.
 * :func:`average_non_trainable` (each epoch's end): non-trainable float weights and
   buffers (BatchNormalization's moving statistics, which each rank updates from its
   own shard) become their mean over the ranks.
@@ -64,17 +64,16 @@ def _optimizers(model):
     return found
 
 
-def begin_fit(strategy, model):
+def begin_fit(strategy, model, adapter):
     """Make every rank start from the chief's state (see the module docstring)."""
     if not strategy.distributed:
         return
     optimizers = _optimizers(model)
     for optimizer in optimizers:
         optimizer._distribution = strategy  # its updates average the gradients over the ranks first
-    built = bool(getattr(model, "built", True))
+    if not getattr(model, "built", True):
+        _build_from_a_sample(model, adapter)
     info = collectives.broadcast_object({
-        "built": built,
-        "seed": None if built else int(torch.randint(0, 2 ** 62, ()).item()),
         "initial_epoch": model.__dict__.get("_initial_epoch"),
         "initial_step": model.__dict__.get("_initial_step"),
         "optimizers_built": [bool(o.built) for o in optimizers],
@@ -84,9 +83,6 @@ def begin_fit(strategy, model):
             model.__dict__.pop(f"_{key}", None)
         else:
             model.__dict__[f"_{key}"] = info[key]
-    if not info["built"]:
-        torch.manual_seed(info["seed"])  # weights created at the first step agree on every rank
-        return
     state = _model_state(model)
     for optimizer, built in zip(optimizers, info["optimizers_built"]):
         if built and not optimizer.built:
@@ -102,6 +98,21 @@ def begin_fit(strategy, model):
             + ". Build the same model in every process."
         )
     collectives.broadcast_(state, 0)
+
+
+def _build_from_a_sample(model, adapter):
+    """Create the weights of a model not built yet by calling it on one sample of the data, so they can be broadcast."""
+    sample = getattr(adapter, "sample", None)
+    x = sample() if sample is not None else None
+    if x is None:
+        raise ValueError(
+            f"DataParallel: {getattr(model, '_label', type(model).__name__)} is not built, and its weights must "
+            f"exist before fit to be copied from rank 0 to the others; with a {type(adapter).__name__} lamina "
+            "cannot read a sample ahead. Build it first: give the first layer an input_shape, start with an "
+            "Input, or call model.build(input_shape)"
+        )
+    with torch.no_grad():
+        model(x, training=False)
 
 
 def average_non_trainable(model):

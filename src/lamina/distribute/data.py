@@ -159,8 +159,6 @@ class ShardedPyDatasetAdapter(base.PyDatasetAdapter):
 
     def __iter__(self):
         strategy, n = self.strategy, len(self.dataset)
-        if self.training:
-            strategy.grad_scale = 1.0 / strategy.world_size
         order = list(range(n))
         if self.shuffle:
             order = (_shared_permutation(strategy, n, self.device) if strategy.distributed
@@ -195,8 +193,6 @@ class RoundRobinAdapter:
 
     def __iter__(self):
         replicas, rank = self.strategy.world_size, self.strategy.rank
-        if self.training:
-            self.strategy.grad_scale = 1.0 / replicas
         mine = None
         for index, batch in enumerate(self.adapter):
             if index % replicas == rank:

@@ -68,6 +68,7 @@ def begin_fit(strategy, model, adapter):
     """Make every rank start from the chief's state (see the module docstring)."""
     if not strategy.distributed:
         return
+    strategy.grad_scale = 1.0 / strategy.world_size  # equal shares unless the array adapter says otherwise
     optimizers = _optimizers(model)
     for optimizer in optimizers:
         optimizer._distribution = strategy  # its updates average the gradients over the ranks first

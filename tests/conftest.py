@@ -33,5 +33,5 @@ def keras():
     """The reference Keras 3 on its torch backend (test-only dependency)."""
     import keras
     assert keras.backend.backend() == "torch", "the Keras reference must run on its torch backend"
-    keras.backend.clear_session()  # fresh auto-names (dense, dense_1, ...) in every test, as lamina's
+    keras.backend.clear_session(free_memory=False)  # fresh auto-names (dense, dense_1, ...), as lamina's; no gc pass
     return keras

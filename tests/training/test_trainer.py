@@ -136,14 +136,6 @@ def test_subclassed_model_is_built_by_its_first_batch():
     assert len(model.optimizer.variables) == 2 + 2 * 4  # iteration, rate, two slots per weight
 
 
-def test_jit_compile_true_warns_and_trains_eagerly(monkeypatch):
-    model = lamina.Sequential([layers.Dense(1, input_shape=(4,))])
-    monkeypatch.setattr(lamina.training.trainer.Trainer, "_warned_jit", False)
-    with pytest.warns(UserWarning, match=r"jit_compile=True\): lamina does not hand the train step to torch.compile"):
-        model.compile(optimizer="sgd", loss="mse", jit_compile=True)
-    assert model.fit(X, Y, epochs=1, verbose=0).history["loss"]
-
-
 def test_predict_returns_numpy_for_every_output_structure():
     inputs = lamina.Input((4,))
     model = lamina.Model(inputs, {"a": layers.Dense(2)(inputs), "b": layers.Dense(3)(inputs)})

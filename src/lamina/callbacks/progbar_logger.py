@@ -65,6 +65,22 @@ class ProgbarLogger(Callback):
                 self.target = self.progbar.target
             self.progbar = None
 
+    def note(self, message):
+        """Show a line of information (such as the time spent compiling a step) above the bar.
+
+        Example:
+            >>> import io
+            >>> logger = ProgbarLogger(file=io.StringIO()); logger.set_params({"verbose": 2})
+            >>> logger.note("compiled"); logger.file.getvalue()
+            'compiled\\n'
+        """
+        if not self.verbose:
+            return
+        if self.progbar is not None:
+            self.progbar.write(message)
+        else:
+            print(message, file=self.file or sys.stdout, flush=True)
+
     # -- fit -----------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
         self._in_fit = True

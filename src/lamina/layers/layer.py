@@ -492,6 +492,13 @@ class Layer(nn.Module):
                 layer._losses = []
                 _layers_holding_losses -= 1
 
+    def _detach_losses(self):
+        """Keep the last call's ``add_loss`` values without their autograd graph (once the loss is built)."""
+        if _layers_holding_losses:
+            for layer in self._flatten_layers():
+                if isinstance(layer, Layer) and layer._losses:
+                    layer._losses = [value.detach() for value in layer._losses]
+
     @property
     def losses(self):
         """Losses added during the last call (own and nested), then weight-regularisation penalties."""

@@ -489,14 +489,15 @@ class Optimizer:
                 )
         self._apply_filtered(params, grads, index)
 
-    def step(self, variables=None):
+    def step(self, variables=None, grads=None):
         """The torch-style fast path: update the weights from their ``.grad`` after ``backward()``.
 
         With no argument, updates the variables the optimizer was built with (build it
         once with ``optimizer.build(model.trainable_variables)``). Given a list, updates
         those variables (a subset of the built ones); passing the *same* list object
         again reuses its position lookup, so do not modify such a list in place between
-        calls. Weights whose ``.grad`` is None are skipped.
+        calls. Weights whose gradient is None are skipped. ``grads`` (one per variable,
+        e.g. from ``torch.autograd.grad``) replaces the ``.grad`` attributes.
 
         Example:
             >>> import torch
@@ -508,6 +509,9 @@ class Optimizer:
             >>> opt.step()
             >>> round(w.item(), 4)
             2.4
+            >>> opt.step([w], torch.autograd.grad(w * w, [w]))
+            >>> round(w.item(), 4)
+            1.92
         """
         if variables is None:
             if not self.built:
@@ -527,7 +531,11 @@ class Optimizer:
             index = self._indices_of(params, f"{type(self).__name__}.step")
             if params is variables:
                 self._last_step_list, self._last_step_index = params, index
-        self._apply_filtered(params, [p.grad for p in params], index)
+        if grads is None:
+            grads = [p.grad for p in params]
+        elif len(grads) != len(params):
+            raise ValueError(f"{type(self).__name__}.step: received {len(grads)} gradients for {len(params)} variables")
+        self._apply_filtered(params, list(grads), index)
 
     def zero_grad(self, set_to_none=True):
         """Clear the ``.grad`` of the variables the optimizer was built with (as torch optimizers do).

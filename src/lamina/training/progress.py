@@ -166,6 +166,20 @@ class Progbar:
         """Advance by ``n`` steps (``update(seen + n, values)``)."""
         self.update(self._seen + n, values)
 
+    def write(self, message):
+        """Print a line of text above the bar (which is redrawn below it).
+
+        Example:
+            >>> import io
+            >>> out = io.StringIO()
+            >>> Progbar(2, file=out).write("compiled"); out.getvalue()
+            'compiled\\n'
+        """
+        if self._bar is not None:
+            self._bar.write(message, file=self.file)
+        else:
+            print(message, file=self.file, flush=True)
+
     def close(self):
         """Release the terminal line (without printing a final line)."""
         if self._bar is not None:

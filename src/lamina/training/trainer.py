@@ -1,8 +1,8 @@
 """The ``Trainer`` mixin that gives ``Model`` compile / fit / evaluate / predict (Keras 3's API on torch).
 
 One training step is one method, :meth:`Trainer._train_step_core`: forward pass, loss,
-backward pass and optimizer update (the unit ``jit_compile`` will hand to
-``torch.compile``). ``fit`` feeds it batches sliced from tensors already on the
+gradients and optimizer update; with ``jit_compile`` the whole step (with the metric
+updates) is compiled by ``torch.compile`` (see :mod:`lamina.training.jit`). ``fit`` feeds it batches sliced from tensors already on the
 model's device; metrics accumulate in tensors, and logs become Python floats only when
 something reads them: the progress bar when it redraws, the epoch's end, or a
 callback that implements a per-batch hook.
@@ -37,6 +37,7 @@ from lamina.core.symbolic import capture_scope
 from lamina.core.tensors import convert_to_numpy
 from lamina.metrics import Metric
 from lamina.training import data as data_module
+from lamina.training import jit
 from lamina.training.compile_utils import CompileLoss, CompileMetrics, LossTracker
 from lamina.training.weights import WeightState
 
@@ -111,7 +112,6 @@ class Trainer:
     _compile_metrics = None
     _loss_tracker = None
     _weight_state = None
-    _warned_jit = False
 
     # -- compile -------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -128,10 +128,12 @@ class Trainer:
                 sparse accuracy from the data), ``Metric`` objects or functions; per output
                 as a list of lists or a dict.
             weighted_metrics: like ``metrics``, but weighted by ``sample_weight``/``class_weight``.
-            run_eagerly: accepted; lamina always runs eagerly unless ``jit_compile``.
+            run_eagerly: run every step eagerly (overrides ``jit_compile``), for debugging.
             steps_per_execution: accepted; lamina runs one step per call (as Keras's torch backend).
-            jit_compile: ``'auto'`` (eager) or ``True``: the train step will be compiled with
-                ``torch.compile`` (not yet: it runs eagerly with a warning).
+            jit_compile: ``True`` compiles the train, test and predict steps with
+                ``torch.compile`` (warning and running eagerly if a step cannot be compiled);
+                ``'auto'`` compiles where it pays off (see ``docs/performance.md``); ``False``
+                runs eagerly.
             auto_scale_loss: accepted for compatibility (no mixed-precision loss scaling yet).
 
         Example:
@@ -169,13 +171,8 @@ class Trainer:
         self._loss_tracker = LossTracker(name="loss")
         self.run_eagerly = bool(run_eagerly)
         self.steps_per_execution = steps_per_execution
-        self.jit_compile = jit_compile is True
-        if self.jit_compile and not Trainer._warned_jit:
-            Trainer._warned_jit = True
-            warnings.warn(
-                "compile(jit_compile=True): lamina does not hand the train step to torch.compile yet; it runs "
-                "eagerly (the results are the same).", stacklevel=2,
-            )
+        self.jit_compile = False if run_eagerly or not jit_compile else jit_compile
+        jit.forget(self)
         self.stop_training = False
         self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
                                 "metrics": metrics, "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
@@ -347,13 +344,20 @@ class Trainer:
         return state
 
     def _train_step_core(self, x, y, sample_weight):
-        """Forward, loss, backward and update for one batch; returns the predictions."""
+        """Forward, loss, gradients and update for one batch; returns the predictions.
+
+        With a lamina optimizer the gradients come from ``torch.autograd.grad`` (the
+        weights' ``.grad`` stay untouched), which ``torch.compile`` traces into the same
+        graph as the forward pass and the update; a ``torch.optim`` optimizer gets
+        ``backward()`` and ``step()``.
+        """
         state = self._weights()
         y_pred = self(x, training=True)
         if state.stale:
             state.refresh()
         params = state.trainable()
         loss = self._compute_loss(x, y, y_pred, sample_weight, True)
+        self._detach_losses()  # what layer.losses shows after the step needs no graph (nor a compiled output)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size_of(x))
         optimizer = self.optimizer
         if optimizer is None:
@@ -369,12 +373,10 @@ class Trainer:
             optimizer.step()
             state.apply_constraints()
             return y_pred
-        for param in params:
-            param.grad = None
         if optimizer.loss_scale_factor is not None:
             loss = optimizer.scale_loss(loss)
-        loss.backward()
-        optimizer.step(params)
+        grads = torch.autograd.grad(loss, params, allow_unused=True)
+        optimizer.step(params, grads)
         return y_pred
 
     def _test_step_core(self, x, y, sample_weight):
@@ -389,8 +391,37 @@ class Trainer:
         return y_pred
 
     def _step_function(self, kind):
-        """``(fn, lazy)``: ``fn((x, y, sample_weight))`` runs one step; ``lazy`` means it returns no logs
-        (the built-in steps: the logs are the metric results, read when needed)."""
+        """``(fn, lazy)`` for ``kind`` in ``'train'``, ``'test'``, ``'predict'``, made once per ``compile()``.
+
+        ``fn((x, y, sample_weight))`` runs one step (``fn(x)`` returns the predictions for
+        ``'predict'``); ``lazy`` means it returns no logs (the built-in steps: the logs are
+        the metric results, read when needed). With ``jit_compile`` the function is a
+        :class:`~lamina.training.jit.CompiledStep`.
+        """
+        steps = jit.steps_of(self)
+        entry = steps.get(kind)
+        if entry is None:
+            fn, lazy = self._eager_step(kind)
+            mode = self.jit_compile
+            if mode is True or (mode == "auto" and jit.auto_allowed(self)):
+                fn = jit.CompiledStep(fn, self._label, f"{kind} step", auto=mode == "auto")
+            entry = steps[kind] = (fn, lazy)
+        return entry
+
+    def _eager_step(self, kind):
+        if kind == "predict":
+            if not _overridden(self, "predict_step"):
+                def fast_predict(x):
+                    with torch.no_grad():
+                        return self(x, training=False)
+
+                return fast_predict, False
+
+            def custom_predict(x):
+                with torch.no_grad():
+                    return self.predict_step(data_module.pack_x_y_sample_weight(x))
+
+            return custom_predict, False
         if kind == "train":
             if not _overridden(self, "train_step") and not _overridden(self, "compute_metrics"):
                 def fast_train(batch):
@@ -480,7 +511,7 @@ class Trainer:
         else:
             callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                          verbose=verbose, epochs=epochs, steps=train_data.num_batches)
-        self._weight_state = WeightState(self)
+        self._weights().refresh()
         step, lazy = self._step_function("train")
         wants_begin = callback_list.wants("on_train_batch_begin")
         wants_end = callback_list.wants("on_train_batch_end")
@@ -495,6 +526,8 @@ class Trainer:
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             self.train()
+            _start_pass(step, callback_list,
+                        None if train_data.num_batches is None else train_data.num_batches * (epochs - epoch))
             logs = None
             for index, batch in enumerate(train_data):
                 if skip:
@@ -574,7 +607,7 @@ class Trainer:
         else:
             callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                                          steps=adapter.num_batches)
-        self._weight_state = WeightState(self)
+        self._weights().refresh()
         self.eval()
         logs = self._evaluate_loop(adapter, callback_list)
         if return_dict:
@@ -588,6 +621,7 @@ class Trainer:
         wants_end = callback_list.wants("on_test_batch_end")
         self.reset_metrics()
         callback_list.on_test_begin()
+        _start_pass(step, callback_list, adapter.num_batches)
         logs = None
         for index, batch in enumerate(adapter):
             if wants_begin:
@@ -621,22 +655,21 @@ class Trainer:
         else:
             callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                                          steps=adapter.num_batches)
-        fast = not _overridden(self, "predict_step")
+        step = self._step_function("predict")[0]
         wants_begin = callback_list.wants("on_predict_batch_begin")
         wants_end = callback_list.wants("on_predict_batch_end")
         self.eval()
         callback_list.on_predict_begin()
+        _start_pass(step, callback_list, adapter.num_batches)
         outputs = []
-        with torch.no_grad():
-            for index, (bx, _, _) in enumerate(adapter):
-                if wants_begin:
-                    callback_list.on_predict_batch_begin(index)
-                batch_outputs = self(bx, training=False) if fast else self.predict_step(
-                    data_module.pack_x_y_sample_weight(bx))
-                outputs.append(batch_outputs)
-                if wants_end:
-                    callback_list.on_predict_batch_end(index, {"outputs": tree.map_structure(
-                        convert_to_numpy, batch_outputs)})
+        for index, (bx, _, _) in enumerate(adapter):
+            if wants_begin:
+                callback_list.on_predict_batch_begin(index)
+            batch_outputs = step(bx)
+            outputs.append(batch_outputs)
+            if wants_end:
+                callback_list.on_predict_batch_end(index, {"outputs": tree.map_structure(
+                    convert_to_numpy, batch_outputs)})
         adapter.on_epoch_end()
         callback_list.on_predict_end()
         if not outputs:
@@ -646,7 +679,7 @@ class Trainer:
     # -- single batches ------------------------------------------------------------------------
     def _single_batch(self, x, y, sample_weight, method, class_weight=None):
         batch = data_module.to_tensor_triple(x, y, sample_weight, self._device(), method, class_weight)
-        self._weight_state = WeightState(self)  # layer.trainable may have changed since the last call
+        self._weights().refresh()  # layer.trainable may have changed since the last call
         return batch
 
     def _batch_result(self, logs, return_dict):
@@ -735,6 +768,13 @@ class Trainer:
     def compile_from_config(self, config):
         """Compile with the arguments saved by :meth:`get_compile_config`."""
         self.compile(**config)
+
+
+def _start_pass(step, callback_list, planned_steps):
+    """Tell a compiled step that a pass over the data begins, how many steps are planned, and where to report."""
+    if isinstance(step, jit.CompiledStep):
+        progbar = callback_list.progbar
+        step.new_pass(progbar.note if progbar is not None else None, planned_steps)
 
 
 def _concatenate(batches):

@@ -23,6 +23,9 @@ Example:
     >>> model.layers[0].trainable = False
     >>> len(state.trainable())
     2
+    >>> model.layers[0].trainable = True
+    >>> before = state.trainable(); state.refresh(); state.trainable() is before
+    True
 """
 import torch
 
@@ -69,15 +72,23 @@ class WeightState:
         self.refresh()
 
     def refresh(self):
-        """Re-read the model's weights (after building layers or changing the model)."""
+        """Re-read the model's weights (after building layers or changing the model).
+
+        While the weights and their ``requires_grad`` flags are unchanged, :meth:`trainable`
+        keeps returning the same list object (the optimizer and a compiled step rely on it).
+        """
         model = self.model
-        self.weights = list(model.weights)
-        self._mask = None
-        self._trainable = []
-        self.regularized = []
+        weights = list(model.weights)
+        old = getattr(self, "weights", None)
+        if old is None or len(old) != len(weights) or any(a is not b for a, b in zip(old, weights)):
+            self.weights = weights
+            self._mask = None
+            self._trainable = []
+            self.regularized = []
         self.constrained = [w for w in self.weights if getattr(w, "constraint", None) is not None]
         self.symbolic_losses = [t for layer in model._flatten_layers() for t in getattr(layer, "_symbolic_losses", ())]
         self.stale = not all(getattr(layer, "built", True) for layer in model._flatten_layers())
+        self.trainable()
 
     def trainable(self):
         """The trainable weights now, in ``model.trainable_weights`` order (same object while unchanged)."""

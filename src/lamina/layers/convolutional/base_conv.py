@@ -5,7 +5,12 @@ The kernel keeps Keras's shape ``(*kernel_size, in_channels // groups, filters)`
 the channels-last input to torch's ``(batch, channels, *spatial)`` *view* (no copy;
 torch's channels-last kernels run on it), permutes the kernel to ``(filters, in, *k)``
 (also a view), runs ``F.conv{1,2,3}d`` with the bias fused, and permutes the result
-back (a view again, still channels-last in memory).
+back (a view again, still channels-last in memory). A channels-last ``Conv1D`` runs as
+a 2-D convolution over a unit height: torch has no channels-last layout for 3-D
+tensors, so ``F.conv1d`` would copy the ``(batch, channels, time)`` view into a
+contiguous one first, while the 4-D view *is* channels-last (on the book's text
+convnet this takes the first convolution's forward and backward pass from 150 ms to
+109 ms per batch).
 
 Example:
     >>> from lamina.layers.convolutional.conv import Conv2D
@@ -64,6 +69,7 @@ class BaseConv(SpatialLayer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self._conv = TORCH_CONV[rank]
+        self._as_2d = rank == 1 and self._to_cf is not None
         self._kernel_order = (rank + 1, rank) + tuple(range(rank))  # (*k, in, out) -> (out, in, *k)
         self._set_padding()
 
@@ -125,8 +131,13 @@ class BaseConv(SpatialLayer):
         x = inputs if self._to_cf is None else inputs.permute(self._to_cf)
         x, padding = self._padded(x)
         try:
-            out = self._conv(x, self._torch_kernel(), self.bias, self.strides, padding, self.dilation_rate,
-                             self.groups)
+            if self._as_2d:
+                out = F.conv2d(x.unsqueeze(2), self._torch_kernel().unsqueeze(2), self.bias, (1,) + self.strides,
+                               (0,) + tuple(padding) if padding else 0, (1,) + self.dilation_rate,
+                               self.groups).squeeze(2)
+            else:
+                out = self._conv(x, self._torch_kernel(), self.bias, self.strides, padding, self.dilation_rate,
+                                 self.groups)
         except RuntimeError:
             self.compute_output_shape(tuple(inputs.shape))  # raises a clear error when the window does not fit
             raise

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from lamina.layers.convolutional import conv_utils
 from lamina.layers.convolutional.spatial_layer import SpatialLayer
+from lamina.layers import compiled_ops
 
 _MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVERAGE = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
@@ -35,6 +36,15 @@ class BasePooling(SpatialLayer):
         self._pool = (_MAX if pool_mode == "max" else _AVERAGE)[rank]
         self.built = True
 
+    def _max_pool(self, x, padding=0):
+        """Max pooling of ``x`` (channels first); inside a compiled step through ATen's kernels (see
+        :mod:`~lamina.layers.compiled_ops`)."""
+        if torch.compiler.is_compiling():
+            padding = [padding] * self.rank if isinstance(padding, int) else list(padding)
+            return compiled_ops.max_pool(x, self.pool_size, self.strides, padding)
+        compiled_ops.prepare()
+        return self._pool(x, self.pool_size, self.strides, padding)
+
     def _same_pads(self, x):
         return [conv_utils.same_padding(n, k, s, 1) for n, k, s in zip(x.shape[2:], self.pool_size, self.strides)]
 
@@ -42,7 +52,7 @@ class BasePooling(SpatialLayer):
         x = inputs if self._to_cf is None else inputs.permute(self._to_cf)
         try:
             if self.padding == "valid":
-                out = self._pool(x, self.pool_size, self.strides)
+                out = self._max_pool(x) if self.pool_mode == "max" else self._pool(x, self.pool_size, self.strides)
             else:
                 out = self._pool_same(x)
         except RuntimeError:
@@ -55,11 +65,11 @@ class BasePooling(SpatialLayer):
         if all(a == b for a, b in pads):  # symmetric: torch pads itself (never more than half a window)
             padding = tuple(a for a, _ in pads)
             if self.pool_mode == "max":
-                return self._pool(x, self.pool_size, self.strides, padding)
+                return self._max_pool(x, padding)
             return self._pool(x, self.pool_size, self.strides, padding, count_include_pad=False)
         flat = conv_utils.flat_pad(pads)
         if self.pool_mode == "max":
-            return self._pool(F.pad(x, flat, value=float("-inf")), self.pool_size, self.strides)
+            return self._max_pool(F.pad(x, flat, value=float("-inf")))
         # average of the real positions only: window sums divided by the number of real positions
         ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
         counts = self._pool(F.pad(ones, flat), self.pool_size, self.strides)

@@ -8,6 +8,13 @@ torch's gate order ``i, f, g, o`` is Keras's); the GRU needs one small concatena
 to swap its ``z`` and ``r`` blocks (torch's order is ``r, z, n``; the reset-after
 formula is the same in both libraries).
 
+Inside a ``torch.compile``d step (``jit_compile``) the LSTM runs oneDNN's LSTM (what
+``torch._VF.lstm`` runs on the CPU) as one opaque operation
+(:func:`lamina.layers.compiled_ops.lstm`): torch's own decomposition of ``lstm`` for
+training unrolls every timestep into the graph. The GRU has no
+fused CPU kernel; torch.compile unrolls it (compilation time grows with the number of
+timesteps; the unrolled, fused steps then run about twice as fast as eager).
+
 Masks: Keras's loop keeps the state and repeats the previous output at masked
 steps. When each row's unmasked steps form one contiguous block (right padding,
 left padding, or either seen backwards), that is the same as running the kernel on
@@ -23,6 +30,8 @@ Example:
 """
 import torch
 from torch.nn.utils.rnn import PackedSequence, invert_permutation
+
+from lamina.layers import compiled_ops
 
 
 class _Plan:
@@ -120,6 +129,23 @@ def _run(kernel_fn, x, hidden, params, mask, go_backwards, return_sequences, zer
     return last, outputs, final
 
 
+def _mkldnn_lstm(x, h0, c0, params, go_backwards, return_sequences):
+    """``(last, outputs, [h, c])`` from oneDNN's LSTM (what ``_VF.lstm`` runs on the CPU)."""
+    if go_backwards:
+        x = x.flip(1)
+    outputs, h, c = compiled_ops.lstm(x.transpose(0, 1).contiguous(), *params, h0.unsqueeze(0), c0.unsqueeze(0))
+    h, c = h.squeeze(0), c.squeeze(0)
+    return h, (outputs.transpose(0, 1) if return_sequences else None), [h, c]
+
+
+_MKLDNN = torch.backends.mkldnn.is_available()
+
+
+def _mkldnn_applies(tensors):
+    return (_MKLDNN
+            and all(t.device.type == "cpu" and t.dtype in (torch.float32, torch.bfloat16) for t in tensors))
+
+
 def lstm(x, h0, c0, kernel, recurrent_kernel, bias, mask=None, go_backwards=False, return_sequences=False,
          zero_output_for_mask=False):
     """Keras's LSTM (tanh, sigmoid gates, one bias) over ``x`` ``(batch, time, features)`` on the fused kernel.
@@ -134,6 +160,10 @@ def lstm(x, h0, c0, kernel, recurrent_kernel, bias, mask=None, go_backwards=Fals
         torch.Size([1, 2, 1])
     """
     params = (kernel.t(), recurrent_kernel.t(), bias, torch.zeros_like(bias))
+    if not torch.compiler.is_compiling():
+        compiled_ops.prepare()
+    elif mask is None and _mkldnn_applies((x, h0, c0, kernel, recurrent_kernel, bias)):
+        return _mkldnn_lstm(x, h0, c0, params, go_backwards, return_sequences)
     result = _run(torch._VF.lstm, x, (h0, c0), params, mask, go_backwards, return_sequences, zero_output_for_mask)
     if result is None:
         return None

@@ -152,6 +152,7 @@ class LSTM(CellLayer):
 
     cell_class = LSTMCell
     cell_name = "lstm_cell"
+    _compiles_per_timestep = False  # one oneDNN operation in compiled steps (see lamina.layers.rnn.fused)
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",

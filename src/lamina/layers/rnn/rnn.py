@@ -66,6 +66,10 @@ class RNN(Layer):
         (torch.Size([2, 3]), torch.Size([2, 3]), torch.Size([2, 3]))
     """
 
+    # torch.compile unrolls the time loop: compilation time grows with the sequence length (jit_compile='auto'
+    # leaves such models eager; see lamina.training.jit)
+    _compiles_per_timestep = True
+
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False,
                  unroll=False, zero_output_for_mask=False, **kwargs):
         if isinstance(cell, (list, tuple)):

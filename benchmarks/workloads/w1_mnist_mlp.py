@@ -8,7 +8,8 @@ import numpy as np
 import torch
 
 NAME = "W1 MNIST MLP 784-512-10, b128"
-TARGET = 0.95
+FLOOR = 0.95  # eager fit vs the loop (issue 3)
+TARGET = 1.9  # jit_compile=True fit vs the loop (issue 8)
 EPOCHS = 2
 BATCH_SIZE = 128
 MEASURE_PROGRESS = True  # the harness also times verbose=1 (live bar on a pseudo-terminal)
@@ -22,10 +23,14 @@ def make_data():
     return {"x": x, "y": y}
 
 
-def torch_loop(data, epochs):
+def torch_loop(data):
     x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
     model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
     optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    return lambda epochs: _train(model, optimizer, x, y, epochs)
+
+
+def _train(model, optimizer, x, y, epochs):
     n = len(x)
     for _ in range(epochs):
         model.train()
@@ -47,7 +52,7 @@ def torch_loop(data, epochs):
     return epochs * n
 
 
-def lamina_fit(data, epochs, jit_compile=False, verbose=0):
+def lamina_model(jit_compile):
     import lamina
     from lamina import layers
 
@@ -56,5 +61,9 @@ def lamina_fit(data, epochs, jit_compile=False, verbose=0):
         layers.Dense(10, activation="softmax"),
     ])
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=jit_compile)
+    return model
+
+
+def lamina_fit(model, data, epochs, verbose=0):
     model.fit(data["x"], data["y"], batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose)
     return epochs * len(data["x"])

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 
 NAME = "W3 IMDB Embedding+LSTM(32), len 500, b128"
-TARGET = 0.95
+FLOOR = 0.95  # eager fit vs the loop (issue 5)
+TARGET = 1.0  # jit_compile=True fit vs the loop (issue 8)
 EPOCHS = 1
 BATCH_SIZE = 128
 VOCABULARY, LENGTH, UNITS = 10000, 500, 32
@@ -35,10 +36,14 @@ class _TorchModel(torch.nn.Module):
         return self.head(h[-1])
 
 
-def torch_loop(data, epochs):
+def torch_loop(data):
     x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
     model = _TorchModel()
     optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    return lambda epochs: _train(model, optimizer, x, y, epochs)
+
+
+def _train(model, optimizer, x, y, epochs):
     n = len(x)
     for _ in range(epochs):
         model.train()
@@ -60,7 +65,7 @@ def torch_loop(data, epochs):
     return epochs * n
 
 
-def lamina_fit(data, epochs, jit_compile=False, verbose=0):
+def lamina_model(jit_compile):
     import lamina
     from lamina import layers
 
@@ -70,5 +75,9 @@ def lamina_fit(data, epochs, jit_compile=False, verbose=0):
         layers.Dense(1, activation="sigmoid"),
     ])
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"], jit_compile=jit_compile)
+    return model
+
+
+def lamina_fit(model, data, epochs, verbose=0):
     model.fit(data["x"], data["y"], batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose)
     return epochs * len(data["x"])

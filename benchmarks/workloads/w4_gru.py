@@ -8,7 +8,8 @@ import numpy as np
 import torch
 
 NAME = "W4 Jena GRU(32) on (120, 14), b128"
-TARGET = 0.95
+FLOOR = 0.95  # eager fit vs the loop (issue 5)
+TARGET = 1.15  # jit_compile=True fit vs the loop (issue 8)
 EPOCHS = 1
 BATCH_SIZE = 128
 STEPS, FEATURES, UNITS = 120, 14, 32
@@ -32,10 +33,14 @@ class _TorchModel(torch.nn.Module):
         return self.head(h[-1])
 
 
-def torch_loop(data, epochs):
+def torch_loop(data):
     x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
     model = _TorchModel()
     optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    return lambda epochs: _train(model, optimizer, x, y, epochs)
+
+
+def _train(model, optimizer, x, y, epochs):
     n = len(x)
     for _ in range(epochs):
         model.train()
@@ -54,11 +59,15 @@ def torch_loop(data, epochs):
     return epochs * n
 
 
-def lamina_fit(data, epochs, jit_compile=False, verbose=0):
+def lamina_model(jit_compile):
     import lamina
     from lamina import layers
 
     model = lamina.Sequential([layers.GRU(UNITS, input_shape=(STEPS, FEATURES)), layers.Dense(1)])
     model.compile(optimizer="rmsprop", loss="mse", jit_compile=jit_compile)
+    return model
+
+
+def lamina_fit(model, data, epochs, verbose=0):
     model.fit(data["x"], data["y"], batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose)
     return epochs * len(data["x"])

@@ -3,13 +3,15 @@
 One sample per step makes the arithmetic negligible: this measures pure framework
 overhead per step. The PyTorch loop tracks the same numbers ``fit`` reports (the
 epoch's running loss and mean absolute error, accumulated on the device). TARGET
-expresses "per-step time at most 1.25x the loop's" as a throughput ratio.
+1.6 asks for a step in at most 1/1.6 of the loop's time: beyond what eager execution
+can do.
 """
 import numpy as np
 import torch
 
 NAME = "W5 Boston MLP 13-64-64-1, b1"
-TARGET = 0.8
+FLOOR = 0.8  # eager fit vs the loop (issue 3: per-step time at most 1.25x the loop's)
+TARGET = 1.6  # jit_compile=True fit vs the loop (issue 8)
 EPOCHS = 3
 
 
@@ -20,11 +22,15 @@ def make_data():
     return {"x": x, "y": y}
 
 
-def torch_loop(data, epochs):
+def torch_loop(data):
     x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
     model = torch.nn.Sequential(torch.nn.Linear(13, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64), torch.nn.ReLU(),
                                 torch.nn.Linear(64, 1))
     optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    return lambda epochs: _train(model, optimizer, x, y, epochs)
+
+
+def _train(model, optimizer, x, y, epochs):
     n = len(x)
     for _ in range(epochs):
         model.train()
@@ -46,7 +52,7 @@ def torch_loop(data, epochs):
     return epochs * n
 
 
-def lamina_fit(data, epochs, jit_compile=False, verbose=0):
+def lamina_model(jit_compile):
     import lamina
     from lamina import layers
 
@@ -56,5 +62,9 @@ def lamina_fit(data, epochs, jit_compile=False, verbose=0):
         layers.Dense(1),
     ])
     model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"], jit_compile=jit_compile)
+    return model
+
+
+def lamina_fit(model, data, epochs, verbose=0):
     model.fit(data["x"], data["y"], batch_size=1, epochs=epochs, verbose=verbose)
     return epochs * len(data["x"])

@@ -7,6 +7,8 @@ epoch, accumulated on the device.
 import numpy as np
 import torch
 
+from benchmarks.loop import hand_written_loop
+
 NAME = "W1 MNIST MLP 784-512-10, b128"
 FLOOR = 0.95  # eager fit vs the loop (issue 3)
 TARGET = 1.9  # jit_compile=True fit vs the loop (issue 8)
@@ -26,30 +28,8 @@ def make_data():
 def torch_loop(data):
     x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
     model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
-    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-    return lambda epochs: _train(model, optimizer, x, y, epochs)
-
-
-def _train(model, optimizer, x, y, epochs):
-    n = len(x)
-    for _ in range(epochs):
-        model.train()
-        order = torch.randperm(n)
-        loss_sum = torch.zeros(())
-        correct = torch.zeros(())
-        for start in range(0, n, BATCH_SIZE):
-            index = order[start:start + BATCH_SIZE]
-            xb, yb = x[index], y[index]
-            optimizer.zero_grad(set_to_none=True)
-            logits = model(xb)
-            loss = torch.nn.functional.cross_entropy(logits, yb)
-            loss.backward()
-            optimizer.step()
-            with torch.no_grad():
-                loss_sum += loss.detach() * len(xb)
-                correct += (logits.argmax(-1) == yb.argmax(-1)).sum()
-        float(loss_sum / n), float(correct / n)  # the epoch's numbers, read once
-    return epochs * n
+    return hand_written_loop(model, x, y, BATCH_SIZE, torch.nn.functional.cross_entropy,
+                             lambda logits, yb: (logits.argmax(-1) == yb.argmax(-1)).sum())
 
 
 def lamina_model(jit_compile):

@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from benchmarks.loop import hand_written_loop
+
 NAME = "W2 book convnet 28x28x1, b64"
 FLOOR = 0.95  # eager fit vs the loop (issue 4)
 TARGET = 1.75  # jit_compile=True fit vs the loop (issue 8)
@@ -35,30 +37,8 @@ def torch_loop(data):
         nn.Conv2d(64, 64, 3), nn.ReLU(), nn.Flatten(),
         nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, 10),
     )
-    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-    return lambda epochs: _train(model, optimizer, x, y, epochs)
-
-
-def _train(model, optimizer, x, y, epochs):
-    n = len(x)
-    for _ in range(epochs):
-        model.train()
-        order = torch.randperm(n)
-        loss_sum = torch.zeros(())
-        correct = torch.zeros(())
-        for start in range(0, n, BATCH_SIZE):
-            index = order[start:start + BATCH_SIZE]
-            xb, yb = x[index], y[index]
-            optimizer.zero_grad(set_to_none=True)
-            logits = model(xb)
-            loss = nn.functional.cross_entropy(logits, yb)
-            loss.backward()
-            optimizer.step()
-            with torch.no_grad():
-                loss_sum += loss.detach() * len(xb)
-                correct += (logits.argmax(-1) == yb.argmax(-1)).sum()
-        float(loss_sum / n), float(correct / n)  # the epoch's numbers, read once
-    return epochs * n
+    return hand_written_loop(model, x, y, BATCH_SIZE, nn.functional.cross_entropy,
+                             lambda logits, yb: (logits.argmax(-1) == yb.argmax(-1)).sum())
 
 
 def build_lamina_model():

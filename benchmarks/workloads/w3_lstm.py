@@ -9,6 +9,8 @@ same fused kernel as ``nn.LSTM`` with its weights kept in Keras's layout.
 import numpy as np
 import torch
 
+from benchmarks.loop import hand_written_loop
+
 NAME = "W3 IMDB Embedding+LSTM(32), len 500, b128"
 FLOOR = 0.95  # eager fit vs the loop (issue 5)
 TARGET = 1.0  # jit_compile=True fit vs the loop (issue 8)
@@ -39,30 +41,8 @@ class _TorchModel(torch.nn.Module):
 def torch_loop(data):
     x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
     model = _TorchModel()
-    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-    return lambda epochs: _train(model, optimizer, x, y, epochs)
-
-
-def _train(model, optimizer, x, y, epochs):
-    n = len(x)
-    for _ in range(epochs):
-        model.train()
-        order = torch.randperm(n)
-        loss_sum = torch.zeros(())
-        correct = torch.zeros(())
-        for start in range(0, n, BATCH_SIZE):
-            index = order[start:start + BATCH_SIZE]
-            xb, yb = x[index], y[index]
-            optimizer.zero_grad(set_to_none=True)
-            logits = model(xb)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, yb)
-            loss.backward()
-            optimizer.step()
-            with torch.no_grad():
-                loss_sum += loss.detach() * len(xb)
-                correct += ((logits > 0).float() == yb).sum()
-        float(loss_sum / n), float(correct / n)  # the epoch's numbers, read once
-    return epochs * n
+    return hand_written_loop(model, x, y, BATCH_SIZE, torch.nn.functional.binary_cross_entropy_with_logits,
+                             lambda logits, yb: ((logits > 0).float() == yb).sum())
 
 
 def lamina_model(jit_compile):

@@ -7,6 +7,8 @@ the same fused kernel as ``nn.GRU``, its Keras-layout weights reordered inside a
 import numpy as np
 import torch
 
+from benchmarks.loop import hand_written_loop
+
 NAME = "W4 Jena GRU(32) on (120, 14), b128"
 FLOOR = 0.95  # eager fit vs the loop (issue 5)
 TARGET = 1.15  # jit_compile=True fit vs the loop (issue 8)
@@ -36,27 +38,7 @@ class _TorchModel(torch.nn.Module):
 def torch_loop(data):
     x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
     model = _TorchModel()
-    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-    return lambda epochs: _train(model, optimizer, x, y, epochs)
-
-
-def _train(model, optimizer, x, y, epochs):
-    n = len(x)
-    for _ in range(epochs):
-        model.train()
-        order = torch.randperm(n)
-        loss_sum = torch.zeros(())
-        for start in range(0, n, BATCH_SIZE):
-            index = order[start:start + BATCH_SIZE]
-            xb, yb = x[index], y[index]
-            optimizer.zero_grad(set_to_none=True)
-            loss = torch.nn.functional.mse_loss(model(xb), yb)
-            loss.backward()
-            optimizer.step()
-            with torch.no_grad():
-                loss_sum += loss.detach() * len(xb)
-        float(loss_sum / n)  # the epoch's loss, read once
-    return epochs * n
+    return hand_written_loop(model, x, y, BATCH_SIZE, torch.nn.functional.mse_loss)
 
 
 def lamina_model(jit_compile):

@@ -9,6 +9,8 @@ can do.
 import numpy as np
 import torch
 
+from benchmarks.loop import hand_written_loop
+
 NAME = "W5 Boston MLP 13-64-64-1, b1"
 FLOOR = 0.8  # eager fit vs the loop (issue 3: per-step time at most 1.25x the loop's)
 TARGET = 1.6  # jit_compile=True fit vs the loop (issue 8)
@@ -26,30 +28,8 @@ def torch_loop(data):
     x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
     model = torch.nn.Sequential(torch.nn.Linear(13, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64), torch.nn.ReLU(),
                                 torch.nn.Linear(64, 1))
-    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-    return lambda epochs: _train(model, optimizer, x, y, epochs)
-
-
-def _train(model, optimizer, x, y, epochs):
-    n = len(x)
-    for _ in range(epochs):
-        model.train()
-        order = torch.randperm(n)
-        loss_sum = torch.zeros(())
-        abs_sum = torch.zeros(())
-        for start in range(n):
-            index = order[start:start + 1]
-            xb, yb = x[index], y[index]
-            optimizer.zero_grad(set_to_none=True)
-            prediction = model(xb)
-            loss = torch.nn.functional.mse_loss(prediction, yb)
-            loss.backward()
-            optimizer.step()
-            with torch.no_grad():
-                loss_sum += loss.detach()
-                abs_sum += (prediction - yb).abs().sum()
-        float(loss_sum / n), float(abs_sum / n)  # the epoch's numbers, read once
-    return epochs * n
+    return hand_written_loop(model, x, y, 1, torch.nn.functional.mse_loss,
+                             lambda prediction, yb: (prediction - yb).abs().sum())
 
 
 def lamina_model(jit_compile):

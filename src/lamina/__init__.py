@@ -10,14 +10,13 @@ Example:
 """
 from lamina.version import __version__
 from lamina.core import config
+from lamina.core.lazy import lazy_exports as _lazy_exports
 from lamina.core.variable import Variable
 
-# -- public submodules: add yours here, one line each, keeping this order ----------
+# -- loaded by `import lamina`: what defining, compiling and fitting a model needs -----
 from lamina import ops
 from lamina import random
 from lamina.autodiff import GradientTape, clip_by_value, clip_by_norm, clip_by_global_norm
-from lamina import datasets
-from lamina import preprocessing
 from lamina import activations, constraints, initializers, regularizers
 from lamina import losses
 from lamina import metrics
@@ -25,11 +24,12 @@ from lamina import optimizers
 from lamina import layers
 from lamina import models
 from lamina import callbacks
-from lamina import distribute
-from lamina import saving
-from lamina import utils
-from lamina import backend
-from lamina import applications
-from lamina import wrappers
 from lamina.layers import Input, InputSpec, Layer
 from lamina.models import Functional, Model, Sequential
+
+# -- imported on first use (`lamina.datasets`, `from lamina.utils import ...`): add yours here.
+# See docs/dev.md, "Import time". tests/test_import_time.py checks none of these is loaded
+# by `import lamina` and that each one resolves.
+_LAZY_SUBMODULES = ("applications", "backend", "datasets", "distribute", "preprocessing", "saving", "tuner", "utils",
+                    "visualization", "wrappers")
+__getattr__, __dir__ = _lazy_exports(__name__, submodules=_LAZY_SUBMODULES)

@@ -13,17 +13,17 @@ Example:
     >>> len(base.trainable_weights)
     0
 """
-from lamina.applications import (densenet, imagenet_utils, inception_v3, mobilenet_v2, resnet, resnet50, vgg16,
-                                 vgg19, xception)
-from lamina.applications.densenet import DenseNet121, DenseNet169, DenseNet201
-from lamina.applications.inception_v3 import InceptionV3
-from lamina.applications.mobilenet_v2 import MobileNetV2
-from lamina.applications.resnet import ResNet50, ResNet101, ResNet152
-from lamina.applications.unet import unet
-from lamina.applications.vgg16 import VGG16
-from lamina.applications.vgg19 import VGG19
-from lamina.applications.xception import Xception
+from lamina.applications.unet import unet  # eager: a small module whose name is also the function's
+from lamina.core.lazy import lazy_exports as _lazy_exports
 
-__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "InceptionV3", "MobileNetV2", "ResNet50", "ResNet101",
-           "ResNet152", "VGG16", "VGG19", "Xception", "unet", "densenet", "imagenet_utils", "inception_v3",
-           "mobilenet_v2", "resnet", "resnet50", "vgg16", "vgg19", "xception"]
+# Each family's module is imported on first use (`applications.VGG16`, `applications.resnet`).
+_ATTRIBUTES = {
+    "DenseNet121": ".densenet", "DenseNet169": ".densenet", "DenseNet201": ".densenet",
+    "InceptionV3": ".inception_v3", "MobileNetV2": ".mobilenet_v2",
+    "ResNet50": ".resnet", "ResNet101": ".resnet", "ResNet152": ".resnet",
+    "VGG16": ".vgg16", "VGG19": ".vgg19", "Xception": ".xception",
+}
+_SUBMODULES = ("densenet", "imagenet_utils", "inception_v3", "mobilenet_v2", "resnet", "resnet50", "vgg16", "vgg19",
+               "xception")
+__all__ = [*_ATTRIBUTES, "unet", *_SUBMODULES]
+__getattr__, __dir__ = _lazy_exports(__name__, submodules=_SUBMODULES, attributes=_ATTRIBUTES)

@@ -10,8 +10,15 @@ Example:
     ...     pass
     >>> lookup("MyLayer") is MyLayer
     True
+
+Packages imported on first use (``lamina.layers``' recurrent, attention and
+preprocessing families, ...) declare the names their modules register with
+:func:`register_lazy`; looking such a name up imports its module.
 """
+import importlib
+
 _REGISTRY = {}
+_PROVIDERS = {}  # name -> module that registers it when imported (not imported yet)
 _custom_scope = [{}]
 
 
@@ -28,7 +35,8 @@ def register(name=None, package="lamina"):
         if package and package != "lamina":
             full = f"{package}>{key}"
             _REGISTRY[full] = cls
-            _REGISTRY.setdefault(key, cls)  # the plain name too, but never over a built-in or an earlier class
+            if key not in _PROVIDERS:  # the plain name too, but never over a built-in or an earlier class
+                _REGISTRY.setdefault(key, cls)
             cls._registered_name = full
         else:
             _REGISTRY[key] = cls
@@ -36,6 +44,24 @@ def register(name=None, package="lamina"):
         return cls
 
     return decorate
+
+
+def register_lazy(module, names):
+    """Declare that importing ``module`` registers ``names``; :func:`lookup` imports it on demand.
+
+    Used by packages whose modules are imported on first use, so a saved file naming one
+    of their classes still loads in a fresh process.
+
+    Example:
+        >>> register_lazy("json.decoder", ["LazyDemo"])
+        >>> "LazyDemo" in registered_names()
+        True
+        >>> lookup("LazyDemo") is None   # json.decoder registers nothing
+        True
+    """
+    for name in names:
+        if name not in _REGISTRY:
+            _PROVIDERS.setdefault(name, module)
 
 
 def register_lamina_serializable(package="Custom", name=None):
@@ -85,14 +111,18 @@ def lookup(name, custom_objects=None):
     scope = _custom_scope[-1]
     if name in scope:
         return scope[name]
-    return _REGISTRY.get(name)
+    found = _REGISTRY.get(name)
+    if found is None and name in _PROVIDERS:
+        importlib.import_module(_PROVIDERS.pop(name))
+        found = _REGISTRY.get(name)
+    return found
 
 
 def registered_names():
-    """All names currently registered, sorted.
+    """All names registered or declared by :func:`register_lazy` (whose lookup imports them), sorted.
 
     Example:
         >>> isinstance(registered_names(), list)
         True
     """
-    return sorted(_REGISTRY)
+    return sorted(_REGISTRY.keys() | _PROVIDERS.keys())

@@ -13,4 +13,8 @@ Example:
     >>> x_train.shape
     (4000, 28, 28)
 """
-from lamina.datasets import boston_housing, cifar10, cifar100, fashion_mnist, imdb, mnist, reuters
+from lamina.core.lazy import lazy_exports as _lazy_exports
+
+# Each dataset module is imported on first use (`lamina.datasets.mnist`, `from lamina.datasets import mnist`).
+__all__ = ["boston_housing", "cifar10", "cifar100", "fashion_mnist", "imdb", "mnist", "reuters"]
+__getattr__, __dir__ = _lazy_exports(__name__, submodules=__all__)

@@ -28,16 +28,6 @@ from lamina.layers.reshaping.repeat_vector import RepeatVector
 from lamina.layers.reshaping.reshape import Reshape
 
 # -- layer families added by other modules: one import line each, below ------------------
-from lamina.layers.augmentation.center_crop import CenterCrop
-from lamina.layers.augmentation.random_brightness import RandomBrightness
-from lamina.layers.augmentation.random_contrast import RandomContrast
-from lamina.layers.augmentation.random_crop import RandomCrop
-from lamina.layers.augmentation.random_flip import RandomFlip
-from lamina.layers.augmentation.random_rotation import RandomRotation
-from lamina.layers.augmentation.random_translation import RandomTranslation
-from lamina.layers.augmentation.random_zoom import RandomZoom
-from lamina.layers.augmentation.rescaling import Rescaling
-from lamina.layers.augmentation.resizing import Resizing
 from lamina.layers.convolutional.conv import Conv1D, Conv2D, Conv3D
 from lamina.layers.convolutional.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from lamina.layers.convolutional.depthwise_conv import DepthwiseConv1D, DepthwiseConv2D
@@ -59,13 +49,54 @@ from lamina.layers.regularization.spatial_dropout import SpatialDropout1D, Spati
 from lamina.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D
 from lamina.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
 from lamina.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
-from lamina.layers.attention import AdditiveAttention, Attention, MultiHeadAttention
 from lamina.layers.core.embedding import Embedding
 from lamina.layers.core.masking import Masking
-from lamina.layers.preprocessing import (CategoryEncoding, Discretization, Hashing, IntegerLookup, Normalization,
-                                         StringLookup, TextVectorization)
-from lamina.layers.rnn import (GRU, LSTM, RNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, ConvLSTMCell,
-                               GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell, StackedRNNCells, TimeDistributed)
+
+from lamina.core import registry as _registry
+from lamina.core.lazy import lazy_exports as _lazy_exports
+
+# -- families imported on first use (`layers.LSTM`, or loading a file that names one) -------
+# See docs/dev.md, "Import time". Every class such a module registers is listed here, so the
+# registry can import it on demand (tests/test_import_time.py checks the list is complete).
+_LAZY_FAMILIES = {
+    "augmentation.center_crop": ["CenterCrop"],
+    "augmentation.random_brightness": ["RandomBrightness"],
+    "augmentation.random_contrast": ["RandomContrast"],
+    "augmentation.random_crop": ["RandomCrop"],
+    "augmentation.random_flip": ["RandomFlip"],
+    "augmentation.random_rotation": ["RandomRotation"],
+    "augmentation.random_translation": ["RandomTranslation"],
+    "augmentation.random_zoom": ["RandomZoom"],
+    "augmentation.rescaling": ["Rescaling"],
+    "augmentation.resizing": ["Resizing"],
+    "attention.additive_attention": ["AdditiveAttention"],
+    "attention.attention": ["Attention"],
+    "attention.multi_head_attention": ["MultiHeadAttention"],
+    "preprocessing.category_encoding": ["CategoryEncoding"],
+    "preprocessing.discretization": ["Discretization"],
+    "preprocessing.hashing": ["Hashing"],
+    "preprocessing.index_lookup": ["IndexLookup"],
+    "preprocessing.integer_lookup": ["IntegerLookup"],
+    "preprocessing.normalization": ["Normalization"],
+    "preprocessing.string_lookup": ["StringLookup"],
+    "preprocessing.text_vectorization": ["TextVectorization"],
+    "rnn.bidirectional": ["Bidirectional"],
+    "rnn.conv_lstm": ["ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "ConvLSTMCell"],
+    "rnn.gru": ["GRU", "GRUCell"],
+    "rnn.lstm": ["LSTM", "LSTMCell"],
+    "rnn.rnn": ["RNN"],
+    "rnn.simple_rnn": ["SimpleRNN", "SimpleRNNCell"],
+    "rnn.stacked_rnn_cells": ["StackedRNNCells"],
+    "rnn.time_distributed": ["TimeDistributed"],
+}
+_NOT_EXPORTED = {"IndexLookup"}  # registered (loadable) but not a public layers name, as in Keras
+for _module, _names in _LAZY_FAMILIES.items():
+    _registry.register_lazy(f"{__name__}.{_module}", _names)
+_LAZY_ATTRIBUTES = {name: f".{module}" for module, names in _LAZY_FAMILIES.items() for name in names
+                    if name not in _NOT_EXPORTED}
+__getattr__, __dir__ = _lazy_exports(__name__, submodules=["attention", "augmentation", "preprocessing", "rnn"],
+                                     attributes=_LAZY_ATTRIBUTES)
+del _module, _names
 
 
 def serialize(layer):
@@ -90,3 +121,8 @@ def deserialize(config, custom_objects=None):
     from lamina.saving.serialization import deserialize_layer
 
     return deserialize_layer(config, custom_objects)
+
+
+# `from lamina.layers import *` exports every layer, the lazy ones included (imported then).
+__all__ = sorted({name for name, value in globals().items()
+                  if not name.startswith("_") and not isinstance(value, type(_registry))} | set(_LAZY_ATTRIBUTES))

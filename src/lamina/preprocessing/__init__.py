@@ -9,18 +9,14 @@ Example:
     >>> preprocessing.sequence.pad_sequences([[1], [2, 3]]).tolist()
     [[0, 1], [2, 3]]
 """
-import importlib
+from lamina.core.lazy import lazy_exports as _lazy_exports
 
-from lamina.preprocessing import sequence, text
-from lamina.utils.text_dataset import text_dataset_from_directory
-from lamina.utils.timeseries_dataset import timeseries_dataset_from_array
-
-_LAZY_SUBMODULES = ("image",)  # owned by the image engineer; imported on first use
-
-
-def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    if name == "image_dataset_from_directory":
-        return getattr(importlib.import_module("lamina.utils"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Everything is imported on first use (`preprocessing.sequence`, `from lamina.preprocessing.image import ...`).
+_ATTRIBUTES = {
+    "text_dataset_from_directory": "lamina.utils.text_dataset",
+    "timeseries_dataset_from_array": "lamina.utils.timeseries_dataset",
+    "image_dataset_from_directory": "lamina.utils.image_dataset",
+}
+_SUBMODULES = ("image", "sequence", "text", "word_vectors")
+__all__ = [*_SUBMODULES, *_ATTRIBUTES]
+__getattr__, __dir__ = _lazy_exports(__name__, submodules=_SUBMODULES, attributes=_ATTRIBUTES)

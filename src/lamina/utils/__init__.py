@@ -4,15 +4,27 @@ Example:
     >>> from lamina import utils
     >>> utils.set_random_seed(0)
 """
-from lamina.utils.py_dataset import BatchDataset, PyDataset, Sequence
-from lamina.utils.random_seed import set_random_seed
-from lamina.utils.file_utils import get_file
-from lamina.utils.numerical_utils import normalize, to_categorical
-from lamina.utils.sequence_utils import pad_sequences
-from lamina.utils.text_dataset import text_dataset_from_directory
-from lamina.utils.timeseries_dataset import timeseries_dataset_from_array
-from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img
-from lamina.utils.image_dataset import image_dataset_from_directory
-from lamina.utils.text_generation import reweight_distribution, sample
-from lamina.utils.model_visualization import model_to_dot, plot_model
-from lamina.utils.kfold import CrossValidationResult, cross_validate, k_fold_indices
+from lamina.core.lazy import lazy_exports as _lazy_exports
+
+# Each name is imported from its module on first use, so `import lamina` does not load
+# PIL, urllib, tarfile or the plotting code (see docs/dev.md, "Import time").
+_ATTRIBUTES = {
+    "BatchDataset": ".py_dataset", "PyDataset": ".py_dataset", "Sequence": ".py_dataset",
+    "set_random_seed": ".random_seed",
+    "get_file": ".file_utils",
+    "normalize": ".numerical_utils", "to_categorical": ".numerical_utils",
+    "pad_sequences": ".sequence_utils",
+    "text_dataset_from_directory": ".text_dataset",
+    "timeseries_dataset_from_array": ".timeseries_dataset",
+    "array_to_img": ".image_utils", "img_to_array": ".image_utils", "load_img": ".image_utils",
+    "save_img": ".image_utils",
+    "image_dataset_from_directory": ".image_dataset",
+    "reweight_distribution": ".text_generation", "sample": ".text_generation",
+    "model_to_dot": ".model_visualization", "plot_model": ".model_visualization",
+    "CrossValidationResult": ".kfold", "cross_validate": ".kfold", "k_fold_indices": ".kfold",
+}
+_SUBMODULES = ("dataset_utils", "file_utils", "image_dataset", "image_utils", "io_utils", "kfold", "model_visualization",
+               "numerical_utils", "py_dataset", "random_seed", "sequence_utils", "summary_utils", "text_dataset",
+               "text_generation", "timeseries_dataset")
+__all__ = sorted(_ATTRIBUTES)
+__getattr__, __dir__ = _lazy_exports(__name__, submodules=_SUBMODULES, attributes=_ATTRIBUTES)

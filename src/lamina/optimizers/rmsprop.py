@@ -47,13 +47,18 @@ class RMSprop(Optimizer):
         self._velocities = self.add_optimizer_variables(variables, "velocity")
         self._momentums = self.add_optimizer_variables(variables, "momentum") if self.momentum > 0 else []
         self._average_gradients = self.add_optimizer_variables(variables, "average_gradient") if self.centered else []
+        # scratch for sqrt(velocity + epsilon), reused every step: a fresh tensor per weight and step costs
+        # more than the arithmetic on it (not optimizer state: never saved)
+        self._denominators = [torch.empty_like(v.detach()) for v in self._velocities]
 
     def _update(self, params, grads, lr, index):
         rho = self.rho
         velocities = self._select(self._velocities, index)
         torch._foreach_mul_(velocities, rho)
         torch._foreach_addcmul_(velocities, grads, grads, value=1 - rho)
-        denominators = torch._foreach_add(velocities, self.epsilon)
+        denominators = self._select(self._denominators, index)
+        for velocity, denominator in zip(velocities, denominators):
+            torch.add(velocity, self.epsilon, out=denominator)
         if self.centered:
             averages = self._select(self._average_gradients, index)
             torch._foreach_mul_(averages, rho)

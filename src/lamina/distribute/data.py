@@ -53,6 +53,8 @@ def chunk(n, parts):
 
 def _shared_permutation(strategy, n, device):
     """A random permutation of ``range(n)`` drawn on the chief and broadcast (the same on every rank)."""
+    if not strategy.distributed:
+        return torch.randperm(n, device=device)
     order = torch.randperm(n, device=device) if strategy.is_chief else torch.empty(n, dtype=torch.int64,
                                                                                      device=device)
     dist.broadcast(order, 0)
@@ -107,10 +109,8 @@ class ShardedArrayAdapter(base.ArrayAdapter):
         order = None
         if self.shuffle is True:
             order = _shared_permutation(strategy, n, self.device)
-        elif self.shuffle == "batch" and replicas > 1:
-            starts = [starts[i] for i in _shared_permutation(strategy, len(starts), self.device).tolist()]
         elif self.shuffle == "batch":
-            starts = [starts[i] for i in torch.randperm(len(starts)).tolist()]
+            starts = [starts[i] for i in _shared_permutation(strategy, len(starts), self.device).tolist()]
         for start in starts:
             batch = min(size, n - start)
             lo, hi = start + batch * rank // replicas, start + batch * (rank + 1) // replicas
@@ -161,8 +161,7 @@ class ShardedPyDatasetAdapter(base.PyDatasetAdapter):
         strategy, n = self.strategy, len(self.dataset)
         order = list(range(n))
         if self.shuffle:
-            order = (_shared_permutation(strategy, n, self.device) if strategy.distributed
-                     else torch.randperm(n)).tolist()
+            order = _shared_permutation(strategy, n, self.device).tolist()
         for position in self._positions:
             index = order[position]
             yield _convert_batch(self.dataset[index], self.device, self.class_weight, f"dataset[{index}]")

@@ -112,6 +112,7 @@ class Optimizer:
     """
 
     _default_learning_rate = 0.001
+    _distribution = None  # a lamina.distribute.DataParallel while training on several processes
 
     def __init__(
         self,
@@ -597,6 +598,8 @@ class Optimizer:
         """Drop None gradients (warning once per set of names), then update; nothing to update is a no-op."""
         if not grads:
             return
+        if self._distribution is not None:  # data parallel: the mean of every process's gradients
+            grads = self._distribution.reduce_gradients(grads)
         if any(g is None for g in grads):
             missing = [_describe(p, i) for i, (p, g) in enumerate(zip(params, grads)) if g is None]
             if len(missing) == len(grads):

@@ -24,6 +24,7 @@ Example:
     (['loss', 'mae'], 2)
 """
 import inspect
+import sys
 import warnings
 
 import numpy as np
@@ -112,6 +113,7 @@ class Trainer:
     _compile_metrics = None
     _loss_tracker = None
     _weight_state = None
+    _distribution = None  # the lamina.distribute.DataParallel compile() found, when it has several processes
 
     # -- compile -------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -172,6 +174,9 @@ class Trainer:
         self.run_eagerly = bool(run_eagerly)
         self.steps_per_execution = steps_per_execution
         self.jit_compile = False if run_eagerly or not jit_compile else jit_compile
+        context = sys.modules.get("lamina.distribute.context")  # loaded only by programs that use lamina.distribute
+        strategy = context.distribution() if context is not None else None
+        self._distribution = strategy if strategy is not None and strategy.distributed else None
         jit.forget(self)
         self.stop_training = False
         self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
@@ -370,6 +375,9 @@ class Trainer:
         if isinstance(optimizer, torch.optim.Optimizer):
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            if self._distribution is not None:
+                for param, grad in zip(params, self._distribution.reduce_gradients([p.grad for p in params])):
+                    param.grad = grad
             optimizer.step()
             state.apply_constraints()
             return y_pred
@@ -494,8 +502,8 @@ class Trainer:
                 )
             (x, y, sample_weight), validation_data = data_module.split_for_validation(
                 *data_module.to_tensor_triple(x, y, sample_weight, device, "fit"), validation_split)
-        train_data = data_module.make_adapter(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight,
-                                              device, "fit")
+        train_data = self._make_adapter(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight,
+                                        device, "fit", training=True)
         if getattr(train_data, "single_pass", False) and steps_per_epoch is None and epochs - initial_epoch > 1:
             raise ValueError(
                 f"fit: x is a {type(x).__name__}, which can be iterated only once, so with epochs={epochs} every "
@@ -506,9 +514,12 @@ class Trainer:
         if validation_data is not None:
             val_data = self._validation_adapter(validation_data, validation_batch_size or batch_size,
                                                 validation_steps, device, epochs - initial_epoch, validation_freq)
+        strategy = self._distribution
         if isinstance(callbacks, CallbackList):
             callback_list = callbacks
         else:
+            if strategy is not None:  # files and the progress bar: the chief's
+                callbacks, verbose = strategy.callbacks_for_rank(callbacks, verbose)
             callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                          verbose=verbose, epochs=epochs, steps=train_data.num_batches)
         self._weights().refresh()
@@ -517,6 +528,8 @@ class Trainer:
         wants_end = callback_list.wants("on_train_batch_end")
         self.stop_training = False
         callback_list.on_train_begin()
+        if strategy is not None:
+            strategy.begin_fit(self, train_data)  # every process starts from the chief's state
         # a callback restoring a backup (BackupAndRestore) says where training stopped: the epoch to start
         # from and how many batches of it were already trained
         initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
@@ -541,6 +554,8 @@ class Trainer:
                 if self.stop_training:
                     break
             train_data.on_epoch_end()
+            if strategy is not None:
+                strategy.end_epoch(self)  # metric states and moving statistics of all processes
             epoch_logs = pythonify_logs(self._metrics_or_logs(logs))
             self.eval()
             if val_data is not None and self._should_validate(epoch, validation_freq):
@@ -568,14 +583,14 @@ class Trainer:
                     f"received a {type(validation_data).__name__} of {len(validation_data)} element(s)"
                 )
             vx, vy, vsw = data_module.unpack_x_y_sample_weight(validation_data)
-            adapter = data_module.make_adapter(vx, vy, vsw, batch_size if data_module.is_array_data(vx) else None,
-                                               False, steps, None, device, "validation_data")
+            adapter = self._make_adapter(vx, vy, vsw, batch_size if data_module.is_array_data(vx) else None, False,
+                                         steps, None, device, "validation_data")
         elif data_module.is_array_data(validation_data):
             raise ValueError("fit: validation_data must be (x_val, y_val) or a dataset; received a single array "
                              "(the targets are missing)")
         else:
-            adapter = data_module.make_adapter(validation_data, None, None, None, False, steps, None, device,
-                                               "validation_data")
+            adapter = self._make_adapter(validation_data, None, None, None, False, steps, None, device,
+                                         "validation_data")
         runs = epochs // validation_freq if isinstance(validation_freq, int) else len(validation_freq)
         if getattr(adapter, "single_pass", False) and steps is None and runs > 1:
             raise ValueError(
@@ -583,6 +598,15 @@ class Trainer:
                 f"validation runs {runs} times; pass validation_steps=<batches per validation run>"
             )
         return adapter
+
+    def _make_adapter(self, x, y, sample_weight, batch_size, shuffle, steps, class_weight, device, what,
+                      training=False):
+        """The data adapter (:func:`lamina.training.data.make_adapter`), or this process's shard when distributed."""
+        if self._distribution is None:
+            return data_module.make_adapter(x, y, sample_weight, batch_size, shuffle, steps, class_weight, device,
+                                            what)
+        return self._distribution.make_adapter(x, y, sample_weight, batch_size, shuffle, steps, class_weight, device,
+                                               what, training)
 
     # -- evaluate ----------------------------------------------------------------------------
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
@@ -600,11 +624,12 @@ class Trainer:
         _reject_unknown(kwargs, "evaluate")
         self._require_compiled("evaluate")
         _check_verbose(verbose, "evaluate")
-        adapter = data_module.make_adapter(x, y, sample_weight, batch_size, False, steps, None, self._device(),
-                                           "evaluate")
+        adapter = self._make_adapter(x, y, sample_weight, batch_size, False, steps, None, self._device(), "evaluate")
         if isinstance(callbacks, CallbackList):
             callback_list = callbacks
         else:
+            if self._distribution is not None:
+                callbacks, verbose = self._distribution.callbacks_for_rank(callbacks, verbose)
             callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                                          steps=adapter.num_batches)
         self._weights().refresh()
@@ -632,6 +657,8 @@ class Trainer:
         adapter.on_epoch_end()
         if logs is None and not lazy:
             raise ValueError("evaluate: the data yielded no batches")
+        if self._distribution is not None:
+            self._distribution.end_evaluation(self)  # the metrics of all processes' shards
         logs = pythonify_logs(self._metrics_or_logs(logs))
         callback_list.on_test_end(logs)
         return logs
@@ -649,10 +676,12 @@ class Trainer:
         """
         _reject_unknown(kwargs, "predict")
         _check_verbose(verbose, "predict")
-        adapter = data_module.make_adapter(x, None, None, batch_size, False, steps, None, self._device(), "predict")
+        adapter = self._make_adapter(x, None, None, batch_size, False, steps, None, self._device(), "predict")
         if isinstance(callbacks, CallbackList):
             callback_list = callbacks
         else:
+            if self._distribution is not None:
+                callbacks, verbose = self._distribution.callbacks_for_rank(callbacks, verbose)
             callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                                          steps=adapter.num_batches)
         step = self._step_function("predict")[0]
@@ -672,6 +701,8 @@ class Trainer:
                     convert_to_numpy, batch_outputs)})
         adapter.on_epoch_end()
         callback_list.on_predict_end()
+        if self._distribution is not None:
+            outputs = self._distribution.gather_predictions(outputs, adapter)  # all processes' batches, in order
         if not outputs:
             raise ValueError("predict: the data yielded no batches")
         return _concatenate(outputs)

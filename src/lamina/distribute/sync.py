@@ -131,6 +131,6 @@ def average_non_trainable(model):
 
 def sum_metric_states(model):
     """Add every metric's state variables over the ranks (once per pass, before its results are read)."""
-    variables = [v for metric in model.metrics for v in metric.variables]
+    variables = list({id(v): v for metric in model.metrics for v in metric.variables}.values())
     if variables:
         collectives.all_reduce_(variables)

@@ -37,7 +37,7 @@ from lamina.core import tree
 from lamina.core.tensors import convert_to_numpy
 from lamina.distribute import collectives
 from lamina.training import data as base
-from lamina.training.data import _convert_batch  # one batch of a dataset as tensors (shared with PyDatasetAdapter)
+from lamina.training.data import _convert_batch, _take_rows  # shared with the one-process adapters
 from lamina.utils.py_dataset import PyDataset
 
 
@@ -59,12 +59,6 @@ def _shared_permutation(strategy, n, device):
                                                                                      device=device)
     dist.broadcast(order, 0)
     return order
-
-
-def _take_rows(leaf, index):
-    if isinstance(leaf, torch.Tensor):
-        return leaf.index_select(0, index)
-    return leaf[index.cpu().numpy()]  # NumPy text
 
 
 class ShardedArrayAdapter(base.ArrayAdapter):

@@ -81,7 +81,10 @@ def programs(rank, world_size, out_dir):
                                                          batch_size=8, verbose=0)}
     model = build(40)
     history = model.fit(generator(x, y, size), steps_per_epoch=100 // 10, epochs=2, verbose=0)
-    results["generator"] = {"history": history.history, "weights": model.get_weights()}
+    results["generator"] = {"history": history.history, "weights": model.get_weights(),
+                            "predict": model.predict((b[0] for b in generator(x_test, y_test, 5)), steps=7,
+                                                     verbose=0),
+                            "evaluate": model.evaluate(Batches(x_test, y_test, 5), verbose=0, return_dict=True)}
     model = build(50, batch_norm=True)
     model.fit(x, y, batch_size=20, epochs=1, verbose=0)
     results["batch_norm"] = {"weights": model.get_weights()}

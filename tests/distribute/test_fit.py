@@ -50,7 +50,10 @@ def test_evaluate_and_predict_equal_one_process(runs):
     single, (rank0, rank1) = runs
     np.testing.assert_allclose(rank0["arrays"]["evaluate"], single["arrays"]["evaluate"], rtol=1e-4)
     assert rank1["arrays"]["evaluate"] == rank0["arrays"]["evaluate"]
-    for program in ("arrays", "pydataset", "torch_dataset"):
+    for key, value in single["generator"]["evaluate"].items():  # a PyDataset: every other batch on each rank
+        assert rank0["generator"]["evaluate"][key] == rank1["generator"]["evaluate"][key]
+        np.testing.assert_allclose(rank0["generator"]["evaluate"][key], value, rtol=1e-4)
+    for program in ("arrays", "pydataset", "torch_dataset", "generator"):
         assert rank0[program]["predict"].shape == single[program]["predict"].shape
         np.testing.assert_allclose(rank0[program]["predict"], single[program]["predict"], rtol=1e-4, atol=1e-5)
         np.testing.assert_array_equal(rank1[program]["predict"], rank0[program]["predict"])

@@ -193,3 +193,16 @@ def run_resumed(out_dir):
     history = model.fit(x, y, batch_size=20, epochs=4, shuffle=False, verbose=0,
                         callbacks=[lamina.callbacks.BackupAndRestore(backup_dir)])
     return history.history, model.get_weights()
+
+
+def fit_compiled_outside():
+    """Under ``launch``: a model compiled before the strategy exists; returns the warnings of its fit."""
+    import warnings
+
+    model = build(5)
+    distribute.DataParallel()
+    x, y = data(8)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(x, y, epochs=1, verbose=0)
+    return [str(w.message) for w in caught]

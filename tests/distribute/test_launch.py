@@ -21,3 +21,9 @@ def test_arguments_are_checked():
         distribute.launch(distribute_workers.where_am_i, nprocs=0)
     with pytest.raises(TypeError, match="fn must be a function; received str"):
         distribute.launch("train.py", nprocs=2)
+
+
+def test_fit_warns_when_the_model_was_compiled_without_the_strategy():
+    for messages in distribute.launch(distribute_workers.fit_compiled_outside, nprocs=2, timeout=120):
+        assert any("compiled without a lamina.distribute.DataParallel, so every process trains on its own" in m
+                   for m in messages), messages

@@ -515,6 +515,13 @@ class Trainer:
             val_data = self._validation_adapter(validation_data, validation_batch_size or batch_size,
                                                 validation_steps, device, epochs - initial_epoch, validation_freq)
         strategy = self._distribution
+        if strategy is None and torch.distributed.is_available() and torch.distributed.is_initialized():
+            warnings.warn(
+                f"{self._label}.fit: this process is part of a torch.distributed process group, but the model was "
+                "compiled without a lamina.distribute.DataParallel, so every process trains on its own. Compile "
+                "it inside `with strategy.scope():` or after lamina.distribute.set_distribution(strategy)",
+                stacklevel=2,
+            )
         if isinstance(callbacks, CallbackList):
             callback_list = callbacks
         else:

@@ -37,7 +37,7 @@ from lamina.core import tree
 from lamina.core.tensors import convert_to_numpy
 from lamina.distribute import collectives
 from lamina.training import data as base
-from lamina.training.data import _convert_batch, _take_rows  # shared with the one-process adapters
+from lamina.training.data import convert_batch, take_rows  # shared with the one-process adapters
 from lamina.utils.py_dataset import PyDataset
 
 
@@ -111,7 +111,7 @@ class ShardedArrayAdapter(base.ArrayAdapter):
             strategy.grad_scale = (hi - lo) / batch
             if order is not None:
                 index = order[lo:hi]
-                yield self._pack([_take_rows(t, index) for t in leaves])
+                yield self._pack([take_rows(t, index) for t in leaves])
             else:
                 yield self._pack([t[lo:hi] for t in leaves])
         strategy.grad_scale = 1.0 / replicas  # for train_on_batch and hand-written steps after fit
@@ -149,7 +149,7 @@ class ShardedPyDatasetAdapter(base.PyDatasetAdapter):
 
     def sample(self):
         """The inputs of the first batch (to build a model before its weights are broadcast)."""
-        return _convert_batch(self.dataset[0], self.device, None, "dataset[0]")[0]
+        return convert_batch(self.dataset[0], self.device, None, "dataset[0]")[0]
 
     def __iter__(self):
         strategy, n = self.strategy, len(self.dataset)
@@ -158,7 +158,7 @@ class ShardedPyDatasetAdapter(base.PyDatasetAdapter):
             order = _shared_permutation(strategy, n, self.device).tolist()
         for position in self._positions:
             index = order[position]
-            yield _convert_batch(self.dataset[index], self.device, self.class_weight, f"dataset[{index}]")
+            yield convert_batch(self.dataset[index], self.device, self.class_weight, f"dataset[{index}]")
 
 
 class RoundRobinAdapter:

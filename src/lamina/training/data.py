@@ -244,7 +244,13 @@ def split_for_validation(x, y, sample_weight, validation_split):
     return cut(lambda t: t[:split_at]), cut(lambda t: t[split_at:])
 
 
-def _take_rows(leaf, index):
+def take_rows(leaf, index):
+    """The rows ``index`` (a 1-D index tensor) of a batch leaf: a tensor, or a NumPy array of text.
+
+    Example:
+        >>> take_rows(torch.arange(6).reshape(3, 2), torch.tensor([2, 0])).tolist()
+        [[4, 5], [0, 1]]
+    """
     if isinstance(leaf, torch.Tensor):
         return leaf.index_select(0, index)
     return leaf[index.cpu().numpy()]  # NumPy text
@@ -298,7 +304,7 @@ class ArrayAdapter:
             order = torch.randperm(n, device=self.device)
             for start in range(0, n, size):
                 index = order[start:start + size]
-                yield self._pack([_take_rows(t, index) for t in leaves])
+                yield self._pack([take_rows(t, index) for t in leaves])
             return
         starts = list(range(0, n, size))
         if self.shuffle == "batch":
@@ -348,7 +354,7 @@ class PyDatasetAdapter:
         if self.shuffle:
             indices = torch.randperm(len(self.dataset)).tolist()
         for index in list(indices)[: self.num_batches]:
-            yield _convert_batch(self.dataset[index], self.device, self.class_weight, f"dataset[{index}]")
+            yield convert_batch(self.dataset[index], self.device, self.class_weight, f"dataset[{index}]")
 
     def on_epoch_end(self):
         """Let the dataset reshuffle (``PyDataset.on_epoch_end``)."""
@@ -357,7 +363,14 @@ class PyDatasetAdapter:
             hook()
 
 
-def _convert_batch(batch, device, class_weight, what):
+def convert_batch(batch, device, class_weight, what):
+    """``(x, y, sample_weight)`` tensors on ``device`` from a batch a dataset yielded (``class_weight`` applied).
+
+    Example:
+        >>> x, y, w = convert_batch((np.ones((2, 3)), np.array([0, 1])), "cpu", {0: 1.0, 1: 2.0}, "fit")
+        >>> w.tolist()
+        [1.0, 2.0]
+    """
     x, y, sample_weight = unpack_x_y_sample_weight(batch)
     x = to_tensors(x, device, f"{what} inputs")
     y = to_tensors(y, device, f"{what} targets")
@@ -417,7 +430,7 @@ class IterableAdapter:
                     continue
                 return
             count += 1
-            yield _convert_batch(batch, self.device, self.class_weight, "batch")
+            yield convert_batch(batch, self.device, self.class_weight, "batch")
 
     def on_epoch_end(self):
         """Nothing to do."""

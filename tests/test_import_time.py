@@ -18,7 +18,7 @@ HEAVY = [
     "ssl", "socket", "asyncio", "unittest.mock", "multiprocessing", "csv", "sqlite3",
 ]
 LAZY_LAMINA = [
-    "lamina.applications", "lamina.backend", "lamina.datasets", "lamina.distribute", "lamina.preprocessing",
+    "lamina.applications", "lamina.autodiff", "lamina.backend", "lamina.datasets", "lamina.distribute", "lamina.preprocessing",
     "lamina.saving", "lamina.tuner", "lamina.visualization", "lamina.wrappers", "lamina.compat",
     "lamina.examples", "lamina.utils.image_utils", "lamina.utils.file_utils", "lamina.utils.model_visualization",
     "lamina.callbacks.model_checkpoint", "lamina.callbacks.tensorboard", "lamina.layers.rnn",
@@ -78,7 +78,7 @@ def test_lazy_names_resolve_and_are_listed():
     """)
     assert result["unresolved"] == []
     for name in ("applications", "datasets", "preprocessing", "utils", "saving", "backend", "wrappers", "layers",
-                 "Sequential", "Model", "Input"):
+                 "Sequential", "Model", "Input", "GradientTape"):
         assert name in result["dir_lamina"]
     assert all(result["modules"].values()), result["modules"]
     assert result["vgg16"] == "lamina.applications.vgg16"

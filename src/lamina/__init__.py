@@ -16,7 +16,6 @@ from lamina.core.variable import Variable
 # -- loaded by `import lamina`: what defining, compiling and fitting a model needs -----
 from lamina import ops
 from lamina import random
-from lamina.autodiff import GradientTape, clip_by_value, clip_by_norm, clip_by_global_norm
 from lamina import activations, constraints, initializers, regularizers
 from lamina import losses
 from lamina import metrics
@@ -30,6 +29,8 @@ from lamina.models import Functional, Model, Sequential
 # -- imported on first use (`lamina.datasets`, `from lamina.utils import ...`): add yours here.
 # See docs/dev.md, "Import time". tests/test_import_time.py checks none of these is loaded
 # by `import lamina` and that each one resolves.
-_LAZY_SUBMODULES = ("applications", "backend", "datasets", "distribute", "preprocessing", "saving", "tuner", "utils",
-                    "visualization", "wrappers")
-__getattr__, __dir__ = _lazy_exports(__name__, submodules=_LAZY_SUBMODULES)
+_LAZY_SUBMODULES = ("applications", "autodiff", "backend", "datasets", "distribute", "preprocessing", "saving", "tuner",
+                    "utils", "visualization", "wrappers")
+__getattr__, __dir__ = _lazy_exports(__name__, submodules=_LAZY_SUBMODULES, attributes={
+    "GradientTape": ".autodiff", "clip_by_value": ".autodiff", "clip_by_norm": ".autodiff",
+    "clip_by_global_norm": ".autodiff"})

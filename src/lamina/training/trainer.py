@@ -1,9 +1,10 @@
 """The ``Trainer`` mixin that gives ``Model`` compile / fit / evaluate / predict (Keras 3's API on torch).
 
 One training step is one method, :meth:`Trainer._train_step_core`: forward pass, loss,
-gradients and optimizer update; with ``jit_compile`` the whole step (with the metric
-updates) is compiled by ``torch.compile`` (see :mod:`lamina.training.jit`). ``fit`` feeds it batches sliced from tensors already on the
-model's device; metrics accumulate in tensors, and logs become Python floats only when
+gradients and optimizer update; the step functions around it (with the metric updates)
+are in :mod:`lamina.training.steps`, and ``jit_compile`` hands them to ``torch.compile``
+(:mod:`lamina.training.jit`). ``fit`` feeds them batches sliced from tensors already on
+the model's device; metrics accumulate in tensors, and logs become Python floats only when
 something reads them: the progress bar when it redraws, the epoch's end, or a
 callback that implements a per-batch hook.
 
@@ -34,11 +35,11 @@ from lamina import optimizers as optimizers_module
 from lamina.callbacks.callback_list import CallbackList
 from lamina.callbacks.logs import LazyLogs, pythonify_logs
 from lamina.core import config, tree
-from lamina.core.symbolic import capture_scope
 from lamina.core.tensors import convert_to_numpy
 from lamina.metrics import Metric
 from lamina.training import data as data_module
 from lamina.training import jit
+from lamina.training import steps as steps_module
 from lamina.training.compile_utils import CompileLoss, CompileMetrics, LossTracker
 from lamina.training.weights import WeightState
 
@@ -409,58 +410,12 @@ class Trainer:
         steps = jit.steps_of(self)
         entry = steps.get(kind)
         if entry is None:
-            fn, lazy = self._eager_step(kind)
+            fn, lazy = steps_module.eager_step(self, kind, lambda name: _overridden(self, name))
             mode = self.jit_compile
             if mode is True or (mode == "auto" and jit.auto_allowed(self)):
                 fn = jit.CompiledStep(fn, self._label, f"{kind} step", auto=mode == "auto")
             entry = steps[kind] = (fn, lazy)
         return entry
-
-    def _eager_step(self, kind):
-        if kind == "predict":
-            if not _overridden(self, "predict_step"):
-                def fast_predict(x):
-                    with torch.no_grad():
-                        return self(x, training=False)
-
-                return fast_predict, False
-
-            def custom_predict(x):
-                with torch.no_grad():
-                    return self.predict_step(data_module.pack_x_y_sample_weight(x))
-
-            return custom_predict, False
-        if kind == "train":
-            if not _overridden(self, "train_step") and not _overridden(self, "compute_metrics"):
-                def fast_train(batch):
-                    x, y, sample_weight = batch
-                    with capture_scope():
-                        y_pred = self._train_step_core(x, y, sample_weight)
-                        if self._compile_metrics is not None:
-                            self._compile_metrics.update_state(y, y_pred, sample_weight)
-
-                return fast_train, True
-
-            def custom_train(batch):
-                with capture_scope():
-                    return self.train_step(data_module.pack_x_y_sample_weight(*batch))
-
-            return custom_train, False
-        if not _overridden(self, "test_step") and not _overridden(self, "compute_metrics"):
-            def fast_test(batch):
-                x, y, sample_weight = batch
-                with torch.no_grad(), capture_scope():
-                    y_pred = self._test_step_core(x, y, sample_weight)
-                    if self._compile_metrics is not None:
-                        self._compile_metrics.update_state(y, y_pred, sample_weight)
-
-            return fast_test, True
-
-        def custom_test(batch):
-            with torch.no_grad(), capture_scope():
-                return self.test_step(data_module.pack_x_y_sample_weight(*batch))
-
-        return custom_test, False
 
     # -- fit ---------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
@@ -546,7 +501,7 @@ class Trainer:
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             self.train()
-            _start_pass(step, callback_list,
+            steps_module.start_pass(step, callback_list,
                         None if train_data.num_batches is None else train_data.num_batches * (epochs - epoch))
             logs = None
             for index, batch in enumerate(train_data):
@@ -653,7 +608,7 @@ class Trainer:
         wants_end = callback_list.wants("on_test_batch_end")
         self.reset_metrics()
         callback_list.on_test_begin()
-        _start_pass(step, callback_list, adapter.num_batches)
+        steps_module.start_pass(step, callback_list, adapter.num_batches)
         logs = None
         for index, batch in enumerate(adapter):
             if wants_begin:
@@ -696,7 +651,7 @@ class Trainer:
         wants_end = callback_list.wants("on_predict_batch_end")
         self.eval()
         callback_list.on_predict_begin()
-        _start_pass(step, callback_list, adapter.num_batches)
+        steps_module.start_pass(step, callback_list, adapter.num_batches)
         outputs = []
         for index, (bx, _, _) in enumerate(adapter):
             if wants_begin:
@@ -806,13 +761,6 @@ class Trainer:
     def compile_from_config(self, config):
         """Compile with the arguments saved by :meth:`get_compile_config`."""
         self.compile(**config)
-
-
-def _start_pass(step, callback_list, planned_steps):
-    """Tell a compiled step that a pass over the data begins, how many steps are planned, and where to report."""
-    if isinstance(step, jit.CompiledStep):
-        progbar = callback_list.progbar
-        step.new_pass(progbar.note if progbar is not None else None, planned_steps)
 
 
 def _concatenate(batches):

@@ -37,6 +37,7 @@ from lamina.core.symbolic import KerasTensor, Node, any_symbolic, in_symbolic_sc
 from lamina.core.tensors import convert_to_tensor
 from lamina.core.variable import Variable
 from lamina.layers.input_spec import InputSpec, check_input_spec
+from lamina.layers.masks import get_mask, set_mask
 
 
 class _CallContext:
@@ -87,27 +88,6 @@ def _shape_of(x):
     if isinstance(x, dict):
         return {k: _shape_of(v) for k, v in x.items()}
     return None
-
-
-def _get_mask(x):
-    if isinstance(x, torch.Tensor):
-        return getattr(x, "_keras_mask", None)
-    if isinstance(x, (list, tuple)):
-        masks = [_get_mask(v) for v in x]
-        return None if all(m is None for m in masks) else masks
-    return None
-
-
-def _set_mask(outputs, mask):
-    if isinstance(outputs, torch.Tensor):
-        try:
-            outputs._keras_mask = mask
-        except (AttributeError, RuntimeError):
-            pass
-    elif isinstance(outputs, (list, tuple)):
-        masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outputs)
-        for out, m in zip(outputs, masks):
-            _set_mask(out, m)
 
 
 def _is_container(module):
@@ -662,7 +642,7 @@ class Layer(nn.Module):
                     mask = getattr(x, "_keras_mask", None)
                     x = x.to(target)
                     if mask is not None:
-                        _set_mask(x, mask)
+                        set_mask(x, mask)
             return x
         if isinstance(x, (list, tuple)):
             return type(x)(self._autocast(v) for v in x)
@@ -704,7 +684,7 @@ class Layer(nn.Module):
         if info.has_mask or self.supports_masking or info.masking_override:
             previous_mask = kwargs.get("mask")
             if previous_mask is None:
-                previous_mask = _get_mask(first)
+                previous_mask = get_mask(first)
             if info.has_mask:
                 if previous_mask is not None:
                     kwargs["mask"] = previous_mask
@@ -732,7 +712,7 @@ class Layer(nn.Module):
         if self.supports_masking or info.masking_override:
             out_mask = self.compute_mask(first, previous_mask)
             if out_mask is not None:
-                _set_mask(outputs, out_mask)
+                set_mask(outputs, out_mask)
         return outputs
 
     def _symbolic_call(self, args, kwargs):

@@ -13,7 +13,8 @@ A workload is a module ``benchmarks/workloads/w<N>_<name>.py`` defining::
 
 and optionally ``EPOCHS`` (epochs per timed call, default 1) and ``MEASURE_PROGRESS``
 (also time eager ``fit(verbose=1)`` with a live progress bar drawn on a
-pseudo-terminal, to measure what the display costs).
+pseudo-terminal against ``verbose=0``, in the order quiet, bar, bar, quiet each round,
+to measure what the display costs).
 
 Three sides run in one process with torch on one thread: the hand-written loop,
 lamina eager (``jit_compile=False``) and lamina compiled (``jit_compile=True``). Each
@@ -146,11 +147,26 @@ def run_workload(module, rounds):
             result["cpu"][side].append((n / cpu) / (n_t / cpu_t))
             result["wall"][side].append((n / wall) / (n_t / wall_t))
         if getattr(module, "MEASURE_PROGRESS", False):
-            with pseudo_terminal():
-                _, cpu_v, _ = _timed(module.lamina_fit, models["eager"], data, epochs, verbose=1)
-            result["progress"].append(cpu_v / timings["eager"][1] - 1.0)
+            result["progress"].append(_progress_cost(module, models["eager"], data, epochs))
     result["recompiled"] = _compilation(models["jit"])[0] > compile_seconds
     return result
+
+
+def _progress_cost(module, model, data, epochs):
+    """Relative CPU cost of ``fit(verbose=1)`` (live bar on a pseudo-terminal) over ``verbose=0``.
+
+    Timed in the order quiet, bar, bar, quiet, so that a drift in the machine's load
+    during the measurement cancels out.
+    """
+    def quiet():
+        return _timed(module.lamina_fit, model, data, epochs)[1]
+
+    def with_bar():
+        with pseudo_terminal():
+            return _timed(module.lamina_fit, model, data, epochs, verbose=1)[1]
+
+    first, bar_1, bar_2, last = quiet(), with_bar(), with_bar(), quiet()
+    return (bar_1 + bar_2) / (first + last) - 1.0
 
 
 def measure_import(rounds):

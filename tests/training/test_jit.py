@@ -234,3 +234,23 @@ def test_a_torch_optimizer_step_falls_back_to_eager_with_a_warning(aot_eager):
     with pytest.warns(RuntimeWarning, match="the train step cannot be compiled by torch.compile, so it runs eagerly"):
         history = model.fit(x, y, batch_size=64, epochs=2, verbose=0).history
     assert len(history["loss"]) == 2 and np.isfinite(history["loss"]).all()
+
+
+def test_state_changed_between_fits_reaches_the_compiled_step(aot_eager):
+    """A new learning rate and frozen layers take effect without a new compile(), as in eager runs."""
+    x, y = _data(n=256)
+    model = _mlp(True)
+    model.fit(x, y, batch_size=64, epochs=2, verbose=0)
+    assert _steps(model)["train"][0].compile_seconds > 0
+    model.optimizer.learning_rate = 0.0
+    before = model.get_weights()
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+    for a, b in zip(model.get_weights(), before):
+        np.testing.assert_array_equal(a, b)
+    model.optimizer.learning_rate = 0.01
+    model.layers[0].trainable = False
+    frozen = model.layers[0].get_weights()
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+    for a, b in zip(model.layers[0].get_weights(), frozen):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(model.layers[1].get_weights()[0], before[2])

@@ -6,9 +6,9 @@ loop is the idiomatic ``nn.Embedding`` + ``nn.LSTM`` + ``nn.Linear`` with logits
 epoch's running loss and accuracy, accumulated on the device). lamina's LSTM runs on the
 same fused kernel as ``nn.LSTM`` with its weights kept in Keras's layout.
 """
-import numpy as np
 import torch
 
+from benchmarks.data import random_reviews
 from benchmarks.loop import hand_written_loop
 
 NAME = "W3 IMDB Embedding+LSTM(32), len 500, b128"
@@ -20,10 +20,7 @@ VOCABULARY, LENGTH, UNITS = 10000, 500, 32
 
 
 def make_data():
-    rng = np.random.RandomState(0)
-    x = rng.randint(1, VOCABULARY, size=(1280, LENGTH)).astype("int32")
-    y = rng.randint(0, 2, size=(1280, 1)).astype("float32")
-    return {"x": x, "y": y}
+    return random_reviews(1280, VOCABULARY, LENGTH)
 
 
 class _TorchModel(torch.nn.Module):

@@ -8,10 +8,10 @@ idiomatic NCW network (``nn.Conv1d`` on ``(batch, channels, time)``, the embeddi
 output transposed into it) and tracks the epoch's running loss and accuracy on the
 device, as ``fit`` does.
 """
-import numpy as np
 import torch
 from torch import nn
 
+from benchmarks.data import random_reviews
 from benchmarks.loop import hand_written_loop
 
 NAME = "W6 IMDB Embedding+Conv1D, len 500, b128"
@@ -23,10 +23,7 @@ VOCABULARY, LENGTH, DIM = 10000, 500, 128
 
 
 def make_data():
-    rng = np.random.RandomState(0)
-    x = rng.randint(1, VOCABULARY, size=(2560, LENGTH)).astype("int32")
-    y = rng.randint(0, 2, size=(2560, 1)).astype("float32")
-    return {"x": x, "y": y}
+    return random_reviews(2560, VOCABULARY, LENGTH)
 
 
 class _TorchModel(nn.Module):

@@ -8,8 +8,8 @@ A workload is a module ``benchmarks/workloads/w<N>_<name>.py`` defining::
     def make_data(): ...                    # dict of NumPy arrays (fixed seed)
     def torch_loop(data): ...               # builds the idiomatic PyTorch model and optimizer and returns
                                             #   train(epochs) -> samples processed (an eager training loop)
+    BATCH_SIZE = 64                         # both sides train on batches of this size
     def lamina_model(jit_compile): ...      # the same network in lamina, compiled (compile(...))
-    def lamina_fit(model, data, epochs, verbose=0): ...  # model.fit(...); returns samples processed
 
 and optionally ``EPOCHS`` (epochs per timed call, default 1) and ``MEASURE_PROGRESS``
 (also time eager ``fit(verbose=1)`` with a live progress bar drawn on a
@@ -109,6 +109,12 @@ def pseudo_terminal():
         reader.join(timeout=1)
 
 
+def lamina_fit(module, model, data, epochs, verbose=0):
+    """``model.fit`` on the workload's data for ``epochs`` epochs; returns the samples processed."""
+    model.fit(data["x"], data["y"], batch_size=module.BATCH_SIZE, epochs=epochs, verbose=verbose)
+    return epochs * len(data["x"])
+
+
 def _compilation(model):
     """(seconds spent compiling, reason it could not compile or None) for a lamina model's compiled steps."""
     from lamina.training import jit
@@ -129,11 +135,11 @@ def run_workload(module, rounds):
     loop = module.torch_loop(data)
     models = {"eager": module.lamina_model(False), "jit": module.lamina_model(True)}
     calls = {"loop": lambda: loop(epochs),
-             "eager": lambda: module.lamina_fit(models["eager"], data, epochs),
-             "jit": lambda: module.lamina_fit(models["jit"], data, epochs)}
+             "eager": lambda: lamina_fit(module, models["eager"], data, epochs),
+             "jit": lambda: lamina_fit(module, models["jit"], data, epochs)}
     loop(1)
-    module.lamina_fit(models["eager"], data, 1)
-    _, _, warm_wall = _timed(module.lamina_fit, models["jit"], data, 1)
+    lamina_fit(module, models["eager"], data, 1)
+    lamina_fit(module, models["jit"], data, 1)
     compile_seconds, failure = _compilation(models["jit"])
     result = {"cpu": {s: [] for s in SIDES[1:]}, "wall": {s: [] for s in SIDES[1:]}, "loop": [],
               "progress": [], "compile": compile_seconds, "failure": failure}
@@ -159,11 +165,11 @@ def _progress_cost(module, model, data, epochs):
     during the measurement cancels out.
     """
     def quiet():
-        return _timed(module.lamina_fit, model, data, epochs)[1]
+        return _timed(lamina_fit, module, model, data, epochs)[1]
 
     def with_bar():
         with pseudo_terminal():
-            return _timed(module.lamina_fit, model, data, epochs, verbose=1)[1]
+            return _timed(lamina_fit, module, model, data, epochs, verbose=1)[1]
 
     first, bar_1, bar_2, last = quiet(), with_bar(), with_bar(), quiet()
     return (bar_1 + bar_2) / (first + last) - 1.0

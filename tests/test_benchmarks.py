@@ -10,7 +10,7 @@ WORKLOADS = harness.discover()
 def test_every_workload_is_found_with_its_floor_and_target():
     assert [m.NAME.split()[0] for m in WORKLOADS] == ["W1", "W2", "W3", "W4", "W5", "W6"]
     for module in WORKLOADS:
-        assert 0 < module.FLOOR <= module.TARGET, module.NAME
+        assert 0 < module.FLOOR <= module.TARGET and module.BATCH_SIZE >= 1, module.NAME
 
 
 @pytest.mark.parametrize("module", WORKLOADS, ids=lambda m: m.NAME.split()[0])

@@ -42,8 +42,3 @@ def lamina_model(jit_compile):
     ])
     model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=jit_compile)
     return model
-
-
-def lamina_fit(model, data, epochs, verbose=0):
-    model.fit(data["x"], data["y"], batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose)
-    return epochs * len(data["x"])

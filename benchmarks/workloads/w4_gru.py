@@ -48,8 +48,3 @@ def lamina_model(jit_compile):
     model = lamina.Sequential([layers.GRU(UNITS, input_shape=(STEPS, FEATURES)), layers.Dense(1)])
     model.compile(optimizer="rmsprop", loss="mse", jit_compile=jit_compile)
     return model
-
-
-def lamina_fit(model, data, epochs, verbose=0):
-    model.fit(data["x"], data["y"], batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose)
-    return epochs * len(data["x"])

@@ -15,6 +15,7 @@ NAME = "W5 Boston MLP 13-64-64-1, b1"
 FLOOR = 0.8  # eager fit vs the loop (issue 3: per-step time at most 1.25x the loop's)
 TARGET = 1.6  # jit_compile=True fit vs the loop (issue 8)
 EPOCHS = 3
+BATCH_SIZE = 1
 
 
 def make_data():
@@ -28,7 +29,7 @@ def torch_loop(data):
     x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
     model = torch.nn.Sequential(torch.nn.Linear(13, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64), torch.nn.ReLU(),
                                 torch.nn.Linear(64, 1))
-    return hand_written_loop(model, x, y, 1, torch.nn.functional.mse_loss,
+    return hand_written_loop(model, x, y, BATCH_SIZE, torch.nn.functional.mse_loss,
                              lambda prediction, yb: (prediction - yb).abs().sum())
 
 
@@ -43,8 +44,3 @@ def lamina_model(jit_compile):
     ])
     model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"], jit_compile=jit_compile)
     return model
-
-
-def lamina_fit(model, data, epochs, verbose=0):
-    model.fit(data["x"], data["y"], batch_size=1, epochs=epochs, verbose=verbose)
-    return epochs * len(data["x"])

@@ -62,8 +62,3 @@ def lamina_model(jit_compile):
     ])
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"], jit_compile=jit_compile)
     return model
-
-
-def lamina_fit(model, data, epochs, verbose=0):
-    model.fit(data["x"], data["y"], batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose)
-    return epochs * len(data["x"])
